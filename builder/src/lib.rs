@@ -1,0 +1,7 @@
+//! The builder library: source readers, entity resolution, training and bundle writing.
+//!
+//! Only this crate knows the source file formats; everything downstream sees engine types.
+
+pub mod build;
+pub mod fsutil;
+pub mod sources;

@@ -1,0 +1,4 @@
+//! Source readers. Each module knows exactly one upstream format.
+
+pub mod kaggle;
+pub mod top10;

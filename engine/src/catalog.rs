@@ -1,0 +1,115 @@
+//! The merged title catalog: what a title is, once all sources are joined.
+//!
+//! Strings that repeat across titles (people, genres, countries) are interned into tables
+//! on [`Catalog`] and referenced by index; this keeps the bundle small.
+
+use serde::{Deserialize, Serialize};
+
+/// Film or series. Recommendations stay within one kind unless the user mixes them.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum Kind {
+    /// A film (Kaggle "Movie", JustWatch "MOVIE", Top 10 "Films").
+    #[default]
+    Movie,
+    /// A series (Kaggle "TV Show", JustWatch "SHOW", Top 10 "TV").
+    Show,
+}
+
+impl Kind {
+    /// Human label used in the UI and CLI.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Movie => "Movie",
+            Kind::Show => "Series",
+        }
+    }
+}
+
+/// Which source a merged title took data from, with that source's own id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SourceRef {
+    /// Source name, e.g. `kaggle_netflix_titles`, `justwatch_2023`, `top10_global`.
+    pub source: String,
+    /// The id the source uses (`s1`, `tm82169`, or the Top 10 show title).
+    pub id: String,
+}
+
+/// One merged title.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Title {
+    /// Stable id: the IMDb id where known (`tt0113277`), else a JustWatch or Kaggle id.
+    pub id: String,
+    /// Display title.
+    pub title: String,
+    /// Film or series.
+    pub kind: Kind,
+    /// Release (or first-air) year.
+    pub year: Option<u16>,
+    /// Plot summary (the richest source's).
+    pub description: String,
+    /// Genre indices into [`Catalog::genres`].
+    pub genres: Vec<u32>,
+    /// Director indices into [`Catalog::people`].
+    pub directors: Vec<u32>,
+    /// Cast indices into [`Catalog::people`], in billing order.
+    pub cast: Vec<u32>,
+    /// Production-country indices into [`Catalog::countries`].
+    pub countries: Vec<u32>,
+    /// Age certification such as `TV-MA` or `PG-13`.
+    pub age_rating: Option<String>,
+    /// Runtime in minutes (films) or per episode (series).
+    pub runtime_min: Option<u16>,
+    /// Number of seasons, for series.
+    pub seasons: Option<u16>,
+    /// IMDb id when any source had one.
+    pub imdb_id: Option<String>,
+    /// IMDb rating, 0–10.
+    pub imdb_score: Option<f32>,
+    /// IMDb vote count.
+    pub imdb_votes: Option<u32>,
+    /// TMDB popularity (unbounded, log-distributed).
+    pub tmdb_popularity: Option<f32>,
+    /// TMDB rating, 0–10.
+    pub tmdb_score: Option<f32>,
+    /// Every source record merged into this title.
+    pub sources: Vec<SourceRef>,
+    /// True when the title is known only from Top 10 lists (no catalog record matched).
+    pub trend_only: bool,
+}
+
+/// All titles plus the interned string tables they point into.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Catalog {
+    /// Titles, in a stable order (by id) so indices are reproducible.
+    pub titles: Vec<Title>,
+    /// Person names.
+    pub people: Vec<String>,
+    /// Genre names (lower-case, canonical: `comedy`, `documentation`, ...).
+    pub genres: Vec<String>,
+    /// Country codes (ISO 3166-1 alpha-2).
+    pub countries: Vec<String>,
+}
+
+impl Catalog {
+    /// Index of the title with this id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.titles.iter().position(|t| t.id == id)
+    }
+
+    /// Genre names of a title.
+    pub fn genre_names<'a>(&'a self, t: &'a Title) -> impl Iterator<Item = &'a str> + 'a {
+        t.genres
+            .iter()
+            .filter_map(|&g| self.genres.get(g as usize).map(String::as_str))
+    }
+
+    /// Person name for an index (empty string when out of range).
+    pub fn person(&self, i: u32) -> &str {
+        self.people
+            .get(i as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}

@@ -1,0 +1,157 @@
+//! Netflix Top 10 history and trailer engagement, linked to catalog titles.
+
+use serde::{Deserialize, Serialize};
+
+/// One of Netflix's four global weekly lists.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum Category {
+    /// "Films (English)".
+    #[default]
+    FilmsEnglish,
+    /// "Films (Non-English)".
+    FilmsNonEnglish,
+    /// "TV (English)".
+    TvEnglish,
+    /// "TV (Non-English)".
+    TvNonEnglish,
+}
+
+impl Category {
+    /// All four lists in Netflix's order.
+    pub const ALL: [Category; 4] = [
+        Category::FilmsEnglish,
+        Category::FilmsNonEnglish,
+        Category::TvEnglish,
+        Category::TvNonEnglish,
+    ];
+
+    /// Netflix's own label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::FilmsEnglish => "Films (English)",
+            Category::FilmsNonEnglish => "Films (Non-English)",
+            Category::TvEnglish => "TV (English)",
+            Category::TvNonEnglish => "TV (Non-English)",
+        }
+    }
+
+    /// Parses Netflix's label.
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.label() == s)
+    }
+}
+
+/// One row of a global weekly list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WeeklyEntry {
+    /// Index into [`Trends::weeks`].
+    pub week: u16,
+    /// Which list.
+    pub category: Category,
+    /// 1–10.
+    pub rank: u8,
+    /// Index into the catalog's titles.
+    pub title: u32,
+    /// Season label as Netflix prints it, when not "N/A".
+    pub season: Option<String>,
+    /// Hours viewed that week.
+    pub hours_viewed: u64,
+    /// Views (hours / runtime), from 2023-06 on.
+    pub views: Option<u64>,
+    /// Weeks in the Top 10 so far, as Netflix counts them.
+    pub cumulative_weeks: u16,
+}
+
+/// How long a title charted in one country (aggregated from the weekly country lists).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CountryRun {
+    /// Index into [`Trends::countries`].
+    pub country: u16,
+    /// Index into the catalog's titles.
+    pub title: u32,
+    /// Weeks in that country's Top 10.
+    pub weeks: u16,
+    /// Best rank reached.
+    pub best_rank: u8,
+    /// First week charted (index into [`Trends::weeks`]).
+    pub first_week: u16,
+    /// Last week charted (index into [`Trends::weeks`]).
+    pub last_week: u16,
+}
+
+/// A country with Top 10 lists.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Country {
+    /// ISO 3166-1 alpha-2.
+    pub iso2: String,
+    /// English name as Netflix prints it.
+    pub name: String,
+}
+
+/// One row of the all-time most-popular lists.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PopularEntry {
+    /// Which list.
+    pub category: Category,
+    /// 1–10.
+    pub rank: u8,
+    /// Index into the catalog's titles.
+    pub title: u32,
+    /// Season label, when any.
+    pub season: Option<String>,
+    /// Views in the first 91 days.
+    pub views: u64,
+    /// Hours viewed in the first 91 days.
+    pub hours_viewed: u64,
+}
+
+/// A trailer's engagement snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Trailer {
+    /// Index into the catalog's titles.
+    pub title: u32,
+    /// YouTube video id.
+    pub video_id: String,
+    /// The video's title on YouTube.
+    pub video_title: String,
+    /// Publication date, `YYYY-MM-DD`.
+    pub published: String,
+    /// Date the statistics were read, `YYYY-MM-DD`.
+    pub fetched: String,
+    /// View count.
+    pub views: u64,
+    /// Like count, when public.
+    pub likes: Option<u64>,
+    /// Comment count, when public.
+    pub comments: Option<u64>,
+    /// Length in seconds.
+    pub duration_s: u32,
+}
+
+/// All trend data in the bundle.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Trends {
+    /// Every week (Sunday, `YYYY-MM-DD`) any list covers, ascending.
+    pub weeks: Vec<String>,
+    /// Global weekly rows.
+    pub global: Vec<WeeklyEntry>,
+    /// Countries with lists.
+    pub countries: Vec<Country>,
+    /// Per-country chart runs.
+    pub country_runs: Vec<CountryRun>,
+    /// Last week covered by the country lists (they may end earlier than the global ones).
+    pub countries_through: Option<String>,
+    /// The all-time most-popular lists.
+    pub most_popular: Vec<PopularEntry>,
+    /// Trailer stats, possibly several snapshots per video.
+    pub trailers: Vec<Trailer>,
+}
+
+impl Trends {
+    /// The latest week of the global lists.
+    pub fn latest_week(&self) -> Option<&str> {
+        self.weeks.last().map(String::as_str)
+    }
+}

@@ -1,0 +1,29 @@
+//! `proxy`: thin binary over the `proxy` library.
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let config = proxy::Config::parse();
+    let listener = tokio::net::TcpListener::bind(&config.addr).await?;
+    tracing::info!(
+        "serving {} on http://{}",
+        config.site.display(),
+        listener.local_addr()?
+    );
+    axum::serve(
+        listener,
+        proxy::router(&config).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
