@@ -15,7 +15,8 @@ pub const BUNDLE_FILE: &str = "bundle.bin";
 
 /// Builds the bundle from `data` into `out` and returns a one-line summary.
 pub fn run(data: &Path, out: &Path) -> anyhow::Result<String> {
-    let bundle = assemble(data)?;
+    let mut bundle = assemble(data)?;
+    crate::train::attach_metrics(data, &mut bundle, true)?;
     let bytes = bundle.encode()?;
     write_atomic(&out.join(BUNDLE_FILE), &bytes)?;
     Ok(format!(

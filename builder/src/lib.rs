@@ -5,3 +5,4 @@
 pub mod build;
 pub mod fsutil;
 pub mod sources;
+pub mod train;
