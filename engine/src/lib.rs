@@ -7,9 +7,17 @@
 
 pub mod bundle;
 pub mod catalog;
+pub mod explain;
+pub mod features;
+pub mod metrics;
+pub mod mmr;
+pub mod model;
 pub mod normalize;
+pub mod recommend;
 pub mod report;
 pub mod search;
+pub mod synth;
+pub mod text;
 pub mod trends;
 
 pub use bundle::{Bundle, BundleError, Header, FORMAT_VERSION, MAGIC};

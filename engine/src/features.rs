@@ -1,0 +1,179 @@
+//! Sparse vectors and the inverted index that scores a query against every title at once.
+//!
+//! A vector is a list of `(feature id, value)` sorted by feature id. Scoring walks the
+//! posting list of each query feature and adds into a dense accumulator, so a query costs
+//! the total length of the postings it touches, not the catalog size times the vector size.
+//! Because both the index walk and [`dot`] add products in ascending feature order, the
+//! index gives bit-for-bit the same scores as the brute-force dot product.
+
+/// A sparse vector: `(feature id, value)` pairs sorted by feature id, no duplicates.
+pub type SparseVec = Vec<(u32, f32)>;
+
+/// Dot product of two sorted sparse vectors (a merge walk).
+pub fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0f32);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+/// Euclidean norm.
+pub fn norm(v: &[(u32, f32)]) -> f32 {
+    v.iter().map(|&(_, x)| x * x).sum::<f32>().sqrt()
+}
+
+/// Scales `v` in place to unit length; a zero vector stays zero.
+pub fn normalize(v: &mut [(u32, f32)]) {
+    let n = norm(v);
+    if n > 0.0 {
+        for e in v.iter_mut() {
+            e.1 /= n;
+        }
+    }
+}
+
+/// Sorts `(feature, value)` pairs and sums duplicates, dropping exact zeros.
+pub fn canonicalize(mut v: Vec<(u32, f32)>) -> SparseVec {
+    v.sort_by_key(|&(f, _)| f);
+    let mut out: SparseVec = Vec::with_capacity(v.len());
+    for (f, x) in v {
+        match out.last_mut() {
+            Some(last) if last.0 == f => last.1 += x,
+            _ => out.push((f, x)),
+        }
+    }
+    out.retain(|&(_, x)| x != 0.0);
+    out
+}
+
+/// Per-title vectors plus their inverted index (postings in compressed-row form).
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    /// One vector per title, by title index.
+    pub vectors: Vec<SparseVec>,
+    /// `post_off[f]..post_off[f + 1]` is the slice of postings for feature `f`.
+    post_off: Vec<u32>,
+    /// Title index of each posting, ascending within a feature.
+    post_doc: Vec<u32>,
+    /// Value of each posting.
+    post_val: Vec<f32>,
+}
+
+impl Index {
+    /// Builds the index over `vectors` with feature ids below `n_features`. Only titles
+    /// for which `indexed` is true get postings (others can query but are never found).
+    pub fn build(vectors: Vec<SparseVec>, n_features: usize, indexed: &[bool]) -> Index {
+        let mut counts = vec![0u32; n_features + 1];
+        for (t, v) in vectors.iter().enumerate() {
+            if indexed.get(t).copied().unwrap_or(false) {
+                for &(f, _) in v {
+                    counts[f as usize + 1] += 1;
+                }
+            }
+        }
+        for f in 0..n_features {
+            counts[f + 1] += counts[f];
+        }
+        let total = counts[n_features] as usize;
+        let mut post_doc = vec![0u32; total];
+        let mut post_val = vec![0f32; total];
+        let mut fill = counts.clone();
+        for (t, v) in vectors.iter().enumerate() {
+            if indexed.get(t).copied().unwrap_or(false) {
+                for &(f, x) in v {
+                    let slot = &mut fill[f as usize];
+                    post_doc[*slot as usize] = t as u32;
+                    post_val[*slot as usize] = x;
+                    *slot += 1;
+                }
+            }
+        }
+        Index {
+            vectors,
+            post_off: counts,
+            post_doc,
+            post_val,
+        }
+    }
+
+    /// Number of titles.
+    pub fn len(&self) -> usize {
+        self.vectors.len()
+    }
+
+    /// True when there are no titles.
+    pub fn is_empty(&self) -> bool {
+        self.vectors.is_empty()
+    }
+
+    /// Number of postings (non-zeros of indexed titles): the index's size.
+    pub fn postings(&self) -> usize {
+        self.post_doc.len()
+    }
+
+    /// Adds `query · vector[t]` into `acc[t]` for every indexed title sharing a feature
+    /// with the query, and marks those titles in `touched` (listing each once in `hits`).
+    pub fn accumulate(
+        &self,
+        query: &[(u32, f32)],
+        acc: &mut [f32],
+        touched: &mut [bool],
+        hits: &mut Vec<u32>,
+    ) {
+        for &(f, q) in query {
+            let f = f as usize;
+            if f + 1 >= self.post_off.len() {
+                continue;
+            }
+            let (lo, hi) = (self.post_off[f] as usize, self.post_off[f + 1] as usize);
+            for (&d, &x) in self.post_doc[lo..hi].iter().zip(&self.post_val[lo..hi]) {
+                let d = d as usize;
+                acc[d] += q * x;
+                if !touched[d] {
+                    touched[d] = true;
+                    hits.push(d as u32);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonicalize_sorts_and_merges() {
+        let v = canonicalize(vec![(3, 1.0), (1, 2.0), (3, 0.5), (2, 0.0)]);
+        assert_eq!(v, vec![(1, 2.0), (3, 1.5)]);
+    }
+
+    #[test]
+    fn index_matches_dot() {
+        let vs = vec![
+            vec![(0, 1.0), (2, 2.0)],
+            vec![(1, 1.0), (2, 1.0)],
+            vec![(0, 3.0)],
+        ];
+        let idx = Index::build(vs.clone(), 3, &[true, true, false]);
+        let q = vec![(0, 0.5), (2, 1.0)];
+        let mut acc = vec![0.0; 3];
+        let mut touched = vec![false; 3];
+        let mut hits = Vec::new();
+        idx.accumulate(&q, &mut acc, &mut touched, &mut hits);
+        assert_eq!(acc[0], dot(&q, &vs[0]));
+        assert_eq!(acc[1], dot(&q, &vs[1]));
+        assert_eq!(acc[2], 0.0, "unindexed title is never scored");
+        hits.sort_unstable();
+        assert_eq!(hits, [0, 1]);
+    }
+}

@@ -1,0 +1,319 @@
+//! Recommendation queries: one title or a taste profile (liked titles, disliked titles
+//! pushing away), filters, exact top-k over the inverted index, MMR diversity, and an
+//! explanation for every result.
+//!
+//! Scoring. Relevance is the mean cosine to the liked titles minus `Weights::dislike` times
+//! the mean cosine to the disliked ones, clamped to [0, 1] (for one title: plain cosine).
+//! The prior then scales it: `score = relevance · (1 − α + α · prior)`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Catalog, Kind, Title};
+use crate::explain::Explanation;
+use crate::features::{canonicalize, SparseVec};
+use crate::mmr;
+use crate::model::Model;
+
+/// Hard constraints on what may be recommended. Empty fields constrain nothing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Filters {
+    /// Only this kind (overrides the same-type default and `mix_kinds`).
+    pub kind: Option<Kind>,
+    /// Earliest release year (titles without a year fail when set).
+    pub year_min: Option<u16>,
+    /// Latest release year (titles without a year fail when set).
+    pub year_max: Option<u16>,
+    /// The title must carry at least one of these genres.
+    pub genres_in: Vec<u32>,
+    /// The title must carry none of these genres, whatever else it has.
+    pub genres_out: Vec<u32>,
+    /// Minimum IMDb score (titles without a score fail when set).
+    pub min_imdb: Option<f32>,
+    /// Must list this production country (index into `Catalog::countries`).
+    pub country: Option<u32>,
+    /// Age certification must be one of these (titles without one fail when non-empty).
+    pub age_ratings: Vec<String>,
+    /// Title indices never to return (already seen).
+    pub exclude: Vec<usize>,
+}
+
+impl Filters {
+    /// Whether `t` passes every filter except `exclude` and `kind` (checked by the caller,
+    /// which knows the index and the effective kind).
+    pub fn admits(&self, t: &Title) -> bool {
+        if let Some(min) = self.year_min {
+            if t.year.is_none_or(|y| y < min) {
+                return false;
+            }
+        }
+        if let Some(max) = self.year_max {
+            if t.year.is_none_or(|y| y > max) {
+                return false;
+            }
+        }
+        if !self.genres_in.is_empty() && !t.genres.iter().any(|g| self.genres_in.contains(g)) {
+            return false;
+        }
+        if t.genres.iter().any(|g| self.genres_out.contains(g)) {
+            return false;
+        }
+        if let Some(min) = self.min_imdb {
+            if t.imdb_score.is_none_or(|s| s < min) {
+                return false;
+            }
+        }
+        if let Some(c) = self.country {
+            if !t.countries.contains(&c) {
+                return false;
+            }
+        }
+        if !self.age_ratings.is_empty()
+            && !t
+                .age_rating
+                .as_ref()
+                .is_some_and(|r| self.age_ratings.iter().any(|a| a.eq_ignore_ascii_case(r)))
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// A recommendation request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Query {
+    /// Liked title indices (one for "more like this").
+    pub liked: Vec<usize>,
+    /// Disliked title indices: results similar to these are pushed down.
+    pub disliked: Vec<usize>,
+    /// Hard constraints.
+    pub filters: Filters,
+    /// Number of results wanted. Default 10.
+    pub k: usize,
+    /// MMR λ in [0, 1]: 0 is pure relevance, higher trades relevance for variety.
+    pub diversity: f32,
+    /// Allow films and series together. Default false: results have the liked titles' type.
+    pub mix_kinds: bool,
+}
+
+impl Default for Query {
+    fn default() -> Self {
+        Query {
+            liked: Vec::new(),
+            disliked: Vec::new(),
+            filters: Filters::default(),
+            k: 10,
+            diversity: 0.0,
+            mix_kinds: false,
+        }
+    }
+}
+
+impl Query {
+    /// "More like this" for one title.
+    pub fn like(index: usize, k: usize) -> Query {
+        Query {
+            liked: vec![index],
+            k,
+            ..Query::default()
+        }
+    }
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    /// Index into `Catalog::titles`.
+    pub index: usize,
+    /// Final score in [0, 1] (relevance scaled by the prior).
+    pub score: f32,
+    /// Why it was recommended.
+    pub explanation: Explanation,
+}
+
+/// The kind results must have: the filter's, else (unless mixing) the majority kind of the
+/// liked titles (ties go to the first liked title's kind).
+pub fn target_kind(catalog: &Catalog, query: &Query) -> Option<Kind> {
+    if query.filters.kind.is_some() {
+        return query.filters.kind;
+    }
+    if query.mix_kinds {
+        return None;
+    }
+    let kinds: Vec<Kind> = query
+        .liked
+        .iter()
+        .filter_map(|&i| catalog.titles.get(i).map(|t| t.kind))
+        .collect();
+    let first = *kinds.first()?;
+    let shows = kinds.iter().filter(|&&k| k == Kind::Show).count();
+    let movies = kinds.len() - shows;
+    Some(match shows.cmp(&movies) {
+        std::cmp::Ordering::Greater => Kind::Show,
+        std::cmp::Ordering::Less => Kind::Movie,
+        std::cmp::Ordering::Equal => first,
+    })
+}
+
+/// The query vector: mean of the liked vectors minus `dislike` times the mean of the
+/// disliked ones. Its dot with a title is the relevance before clamping.
+pub fn query_vector(model: &Model, liked: &[usize], disliked: &[usize]) -> SparseVec {
+    let mut parts: Vec<(u32, f32)> = Vec::new();
+    let valid =
+        |v: &[usize]| -> Vec<usize> { v.iter().copied().filter(|&i| i < model.len()).collect() };
+    let (liked, disliked) = (valid(liked), valid(disliked));
+    for &i in &liked {
+        let w = 1.0 / liked.len() as f32;
+        parts.extend(model.vector(i).iter().map(|&(f, x)| (f, x * w)));
+    }
+    for &i in &disliked {
+        let w = -model.weights().dislike / disliked.len() as f32;
+        parts.extend(model.vector(i).iter().map(|&(f, x)| (f, x * w)));
+    }
+    canonicalize(parts)
+}
+
+/// Total order for results: higher score first, then lower index (deterministic ties).
+pub fn rank_order(a: &(usize, f32), b: &(usize, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// Runs a query: filters, exact top-k, MMR, explanations. With no liked titles the
+/// results are the filtered catalog ranked by the prior alone ("popular and well rated").
+pub fn recommend(model: &Model, catalog: &Catalog, query: &Query) -> Vec<Recommendation> {
+    let n = model.len().min(catalog.titles.len());
+    if query.k == 0 || n == 0 {
+        return Vec::new();
+    }
+    let kind = target_kind(catalog, query);
+    let mut blocked = vec![false; n];
+    for &i in query
+        .liked
+        .iter()
+        .chain(&query.disliked)
+        .chain(&query.filters.exclude)
+    {
+        if i < n {
+            blocked[i] = true;
+        }
+    }
+    let eligible = |i: usize| {
+        !blocked[i]
+            && model.is_candidate(i)
+            && kind.is_none_or(|k| catalog.titles[i].kind == k)
+            && query.filters.admits(&catalog.titles[i])
+    };
+    let alpha = model.weights().prior.clamp(0.0, 1.0);
+    let liked: Vec<usize> = query.liked.iter().copied().filter(|&i| i < n).collect();
+    let q = query_vector(model, &liked, &query.disliked);
+
+    // (index, final score, clamped relevance)
+    let mut scored: Vec<(usize, f32)> = Vec::new();
+    let mut relevance = vec![0.0f32; 0];
+    if liked.is_empty() {
+        scored.extend((0..n).filter(|&i| eligible(i)).map(|i| (i, model.prior(i))));
+    } else {
+        let mut acc = vec![0.0f32; n];
+        let mut touched = vec![false; n];
+        let mut hits = Vec::new();
+        model
+            .index()
+            .accumulate(&q, &mut acc, &mut touched, &mut hits);
+        relevance = acc;
+        for &h in &hits {
+            let i = h as usize;
+            let rel = relevance[i].clamp(0.0, 1.0);
+            relevance[i] = rel;
+            if rel > 0.0 && eligible(i) {
+                scored.push((i, rel * (1.0 - alpha + alpha * model.prior(i))));
+            }
+        }
+    }
+
+    let diversity = if query.diversity.is_finite() {
+        query.diversity.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    // MMR needs a pool to choose from; plain ranking only needs the top k.
+    let pool = if diversity > 0.0 {
+        (query.k * 5).max(50)
+    } else {
+        query.k
+    };
+    top_n(&mut scored, pool);
+    let picked = mmr::rerank(&scored, query.k, diversity, |a, b| model.similarity(a, b));
+    picked
+        .into_iter()
+        .map(|(i, score)| {
+            let content = relevance.get(i).copied().unwrap_or(0.0);
+            Recommendation {
+                index: i,
+                score,
+                explanation: Explanation::build(model, catalog, &q, &liked, i, content, score),
+            }
+        })
+        .collect()
+}
+
+/// Keeps the best `n` of `v` (by [`rank_order`]), sorted.
+pub fn top_n(v: &mut Vec<(usize, f32)>, n: usize) {
+    if v.len() > n && n > 0 {
+        v.select_nth_unstable_by(n - 1, rank_order);
+        v.truncate(n);
+    }
+    v.sort_unstable_by(rank_order);
+    v.truncate(n);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Block, Weights};
+    use crate::synth;
+
+    #[test]
+    fn one_title_query_returns_k_same_kind_explained() {
+        let c = synth::catalog(500, 11);
+        let m = Model::build(&c, &Weights::default());
+        let q = Query::like(3, 10);
+        let recs = recommend(&m, &c, &q);
+        assert_eq!(recs.len(), 10);
+        for r in &recs {
+            assert_ne!(r.index, 3);
+            assert_eq!(c.titles[r.index].kind, c.titles[3].kind);
+            let total: f32 =
+                r.explanation.blocks.iter().map(|b| b.1).sum::<f32>() + r.explanation.prior_share;
+            assert!((total - 1.0).abs() < 1e-3, "shares add to {total}");
+        }
+        assert!(recs.windows(2).all(|w| w[0].score >= w[1].score));
+    }
+
+    #[test]
+    fn dislike_pushes_away() {
+        let c = synth::catalog(500, 5);
+        let m = Model::build(&c, &Weights::default());
+        let base = recommend(&m, &c, &Query::like(0, 5));
+        let top = base[0].index;
+        let q = Query {
+            liked: vec![0],
+            disliked: vec![top],
+            k: 5,
+            ..Query::default()
+        };
+        let pushed = recommend(&m, &c, &q);
+        assert!(pushed.iter().all(|r| r.index != top));
+    }
+
+    #[test]
+    fn no_liked_titles_ranks_by_prior() {
+        let c = synth::catalog(200, 2);
+        let m = Model::build(&c, &Weights::default());
+        let recs = recommend(&m, &c, &Query::default());
+        assert_eq!(recs.len(), 10);
+        assert!(recs.iter().all(|r| r.explanation.prior_share == 1.0));
+        assert_eq!(recs[0].explanation.share(Block::Genres), 0.0);
+    }
+}
