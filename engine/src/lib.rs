@@ -14,6 +14,7 @@ pub mod mmr;
 pub mod model;
 pub mod normalize;
 pub mod recommend;
+pub mod refine;
 pub mod report;
 pub mod search;
 pub mod synth;
