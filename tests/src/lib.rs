@@ -118,7 +118,7 @@ impl Driver {
             "goog:loggingPrefs".into(),
             serde_json::json!({ "browser": "ALL" }),
         );
-        let client = ClientBuilder::rustls()?
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await
