@@ -1,11 +1,81 @@
 //! The proxy: serves the static site (with precompressed files) and the JSON API.
+//!
+//! API (wire types live in [`engine::refine`] so the app and the proxy share them):
+//! - `GET /api/health` → [`Health`].
+//! - `POST /api/refine` → [`engine::refine::RefineResponse`], or an
+//!   [`engine::refine::ApiError`] with a stable code (`no_key` 503, `rate_limited` 429 with
+//!   `Retry-After`, `too_large` 413, `bad_request` 400, `upstream` 502, `timeout` 504).
+//! - `GET /config.json` → [`SiteConfig`]: where the app sends refine requests. For static
+//!   hosting without this proxy, ship a `public/config.json` of the same shape instead.
+//!
+//! The Gemini key is read from `GEMINI_API_KEY`, sent only as the `x-goog-api-key` header,
+//! and never logged or returned (see [`ApiKey`]).
 
-use std::path::PathBuf;
+pub mod gemini;
+pub mod ratelimit;
 
-use axum::routing::get;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
+use engine::refine::{
+    validate_picks, ApiError, ErrorCode, RefineRequest, RefineResponse, MAX_BODY_BYTES,
+};
 use serde::Serialize;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+use crate::gemini::UpstreamError;
+use crate::ratelimit::RateLimiter;
+
+/// The Gemini API key. Its `Debug` and `Display` never show the value, so it cannot leak
+/// through `{:?}` of the config or a log line.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> ApiKey {
+        ApiKey(key.into())
+    }
+
+    /// The secret itself, for the one header that carries it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+impl std::fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl FromStr for ApiKey {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(ApiKey(s.trim().to_string()))
+    }
+}
+
+/// Default Gemini endpoint (Gemini Developer API).
+pub const DEFAULT_GEMINI_BASE_URL: &str = "https://generativelanguage.googleapis.com";
+/// Default model id; models change fast, so it is configurable.
+pub const DEFAULT_GEMINI_MODEL: &str = "gemini-2.5-flash";
 
 /// Configuration from flags and environment.
 #[derive(Debug, Clone, clap::Parser)]
@@ -17,6 +87,52 @@ pub struct Config {
     /// Directory of the built site (Trunk's `dist/`).
     #[arg(long, env = "PROXY_SITE", default_value = "dist")]
     pub site: PathBuf,
+    /// Gemini API key (environment only in practice; without it refine answers `no_key`).
+    #[arg(long, env = "GEMINI_API_KEY", hide_env_values = true, hide = true)]
+    pub gemini_api_key: Option<ApiKey>,
+    /// Gemini model id.
+    #[arg(long, env = "GEMINI_MODEL", default_value = DEFAULT_GEMINI_MODEL)]
+    pub gemini_model: String,
+    /// Gemini base URL (tests point it at a fake on loopback).
+    #[arg(long, env = "GEMINI_BASE_URL", default_value = DEFAULT_GEMINI_BASE_URL)]
+    pub gemini_base_url: String,
+    /// Upstream timeout per attempt, in milliseconds.
+    #[arg(long, env = "GEMINI_TIMEOUT_MS", default_value_t = 15_000)]
+    pub upstream_timeout_ms: u64,
+    /// Wait before the single retry after a 429 or 503, in milliseconds.
+    #[arg(long, env = "GEMINI_RETRY_BACKOFF_MS", default_value_t = 1_000)]
+    pub retry_backoff_ms: u64,
+    /// Refine requests allowed per client per minute (sustained).
+    #[arg(long, env = "PROXY_RATE_PER_MINUTE", default_value_t = 20)]
+    pub rate_per_minute: u32,
+    /// Refine requests a client may send in a burst.
+    #[arg(long, env = "PROXY_RATE_BURST", default_value_t = 5)]
+    pub rate_burst: u32,
+    /// Peers whose `X-Forwarded-For` is believed (comma-separated IPs). Nobody else's is.
+    #[arg(long, env = "PROXY_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Origins allowed to call the API cross-origin (comma-separated). Empty: same-origin only.
+    #[arg(long, env = "PROXY_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+}
+
+impl Config {
+    /// Defaults for serving `site`, ignoring flags and environment (tests, the e2e harness).
+    pub fn for_site(site: impl AsRef<Path>) -> Config {
+        Config {
+            addr: "127.0.0.1:8080".into(),
+            site: site.as_ref().to_path_buf(),
+            gemini_api_key: None,
+            gemini_model: DEFAULT_GEMINI_MODEL.into(),
+            gemini_base_url: DEFAULT_GEMINI_BASE_URL.into(),
+            upstream_timeout_ms: 15_000,
+            retry_backoff_ms: 1_000,
+            rate_per_minute: 20,
+            rate_burst: 5,
+            trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
+        }
+    }
 }
 
 /// Answer of `GET /api/health`.
@@ -26,17 +142,254 @@ pub struct Health {
     pub status: &'static str,
     /// Crate version.
     pub version: &'static str,
+    /// Whether a Gemini key is configured (so the app knows whether to offer the LLM).
+    pub llm: bool,
+    /// Configured model id.
+    pub model: String,
 }
 
-async fn health() -> Json<Health> {
+/// Answer of `GET /config.json`: `{"refine_url": "/api/refine", "llm": true}`.
+#[derive(Debug, Serialize)]
+pub struct SiteConfig {
+    /// Where to POST refine requests (relative: same origin as the site).
+    pub refine_url: &'static str,
+    /// Whether the LLM refiner is available; when false use the on-device refiner.
+    pub llm: bool,
+}
+
+/// Shared state of the API handlers.
+struct AppState {
+    config: Config,
+    http: reqwest::Client,
+    limiter: RateLimiter,
+}
+
+/// An API failure, rendered as JSON with its status.
+struct Failure {
+    code: ErrorCode,
+    message: String,
+    retry_after: Option<u64>,
+}
+
+impl Failure {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut res = (status, Json(ApiError::new(self.code, self.message))).into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+        }
+        res
+    }
+}
+
+async fn health(State(s): State<Arc<AppState>>) -> Json<Health> {
     Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
+        llm: s.config.gemini_api_key.is_some(),
+        model: s.config.gemini_model.clone(),
     })
 }
 
-/// Builds the router: `/api/*` plus the static site, falling back to `index.html` so deep
-/// links into the single-page app load.
+async fn site_config(State(s): State<Arc<AppState>>) -> Json<SiteConfig> {
+    Json(SiteConfig {
+        refine_url: "/api/refine",
+        llm: s.config.gemini_api_key.is_some(),
+    })
+}
+
+async fn api_not_found() -> Response {
+    let mut res = Failure::new(ErrorCode::BadRequest, "no such API endpoint").into_response();
+    *res.status_mut() = StatusCode::NOT_FOUND;
+    res
+}
+
+/// The client a request counts against: the peer, or — only when the peer is a trusted
+/// proxy — the nearest untrusted address in `X-Forwarded-For`.
+fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !trusted.contains(ip))
+            .unwrap_or(peer),
+    )
+}
+
+async fn refine(State(s): State<Arc<AppState>>, req: Request) -> Response {
+    let started = Instant::now();
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let client = client_ip(peer, req.headers(), &s.config.trusted_proxies);
+    let result = refine_inner(&s, client, req).await;
+    let status = match &result {
+        Ok(_) => 200,
+        Err(f) => f.code.status(),
+    };
+    match &result {
+        Ok(r) => tracing::info!(
+            client = ?client,
+            status,
+            picks = r.picks.len(),
+            dropped = r.dropped,
+            upstream_ms = r.latency_ms,
+            total_ms = started.elapsed().as_millis() as u64,
+            "refine"
+        ),
+        Err(f) => tracing::info!(
+            client = ?client,
+            status,
+            code = ?f.code,
+            total_ms = started.elapsed().as_millis() as u64,
+            "refine failed"
+        ),
+    }
+    match result {
+        Ok(r) => Json(r).into_response(),
+        Err(f) => f.into_response(),
+    }
+}
+
+async fn refine_inner(
+    s: &AppState,
+    client: Option<IpAddr>,
+    req: Request,
+) -> Result<RefineResponse, Failure> {
+    // Rate limit first: the cheapest refusal. Requests without a known peer (in-process
+    // tests) share one bucket.
+    if let Err(wait) = s
+        .limiter
+        .check(client.unwrap_or(IpAddr::from([0, 0, 0, 0])))
+    {
+        let mut f = Failure::new(
+            ErrorCode::RateLimited,
+            "too many refine requests; slow down",
+        );
+        f.retry_after = Some(wait.as_secs_f64().ceil() as u64);
+        return Err(f);
+    }
+    let too_large = || {
+        Failure::new(
+            ErrorCode::TooLarge,
+            format!("request body over {MAX_BODY_BYTES} bytes"),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Err(too_large());
+    }
+    let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
+        .await
+        .map_err(|_| too_large())?;
+    let body: RefineRequest = serde_json::from_slice(&bytes)
+        .map_err(|e| Failure::new(ErrorCode::BadRequest, format!("invalid JSON: {e}")))?;
+    body.validate()
+        .map_err(|e| Failure::new(ErrorCode::BadRequest, e.to_string()))?;
+    let Some(key) = &s.config.gemini_api_key else {
+        return Err(Failure::new(
+            ErrorCode::NoKey,
+            "no Gemini key configured; use the on-device refiner",
+        ));
+    };
+    let t = Instant::now();
+    let raw = gemini::generate(&s.http, &s.config, key, &body)
+        .await
+        .map_err(|e| {
+            let scrubbed = gemini::scrub(&e.to_string(), key);
+            tracing::warn!(error = %scrubbed, "gemini call failed");
+            match e {
+                UpstreamError::Timeout => Failure::new(ErrorCode::Timeout, "the model timed out"),
+                UpstreamError::Blocked(_) => {
+                    Failure::new(ErrorCode::Upstream, "the model declined to answer")
+                }
+                UpstreamError::Malformed(_) => {
+                    Failure::new(ErrorCode::Upstream, "the model's answer was not valid")
+                }
+                UpstreamError::Status(code) => Failure::new(
+                    ErrorCode::Upstream,
+                    format!("the model failed (HTTP {code})"),
+                ),
+                UpstreamError::Transport(_) => {
+                    Failure::new(ErrorCode::Upstream, "the model could not be reached")
+                }
+            }
+        })?;
+    let latency_ms = t.elapsed().as_millis() as u64;
+    // Reasons are untrusted model text: scrub the key in case a prompt injection made the
+    // model echo anything it was given.
+    let raw = raw
+        .picks
+        .into_iter()
+        .map(|mut p| {
+            p.reason = gemini::scrub(&p.reason, key);
+            p.id = gemini::scrub(&p.id, key);
+            p
+        })
+        .collect();
+    let (picks, dropped) = validate_picks(raw, &body.candidates, body.k);
+    if picks.is_empty() {
+        return Err(Failure::new(
+            ErrorCode::Upstream,
+            "the model picked no valid candidates",
+        ));
+    }
+    Ok(RefineResponse {
+        picks,
+        model: s.config.gemini_model.clone(),
+        latency_ms,
+        dropped,
+    })
+}
+
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim().trim_end_matches('/')).ok())
+        .collect();
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+            .allow_headers([header::CONTENT_TYPE])
+            .expose_headers([header::RETRY_AFTER])
+            .max_age(Duration::from_secs(600)),
+    )
+}
+
+/// Builds the router: `/api/*` and `/config.json` plus the static site, falling back to
+/// `index.html` so deep links into the single-page app load.
 pub fn router(config: &Config) -> Router {
     let index = config.site.join("index.html");
     let site = ServeDir::new(&config.site)
@@ -47,7 +400,50 @@ pub fn router(config: &Config) -> Router {
                 .precompressed_br()
                 .precompressed_gzip(),
         );
-    Router::new()
+    let http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap_or_default();
+    let state = Arc::new(AppState {
+        limiter: RateLimiter::new(config.rate_per_minute, config.rate_burst),
+        config: config.clone(),
+        http,
+    });
+    let mut api = Router::new()
         .route("/api/health", get(health))
-        .fallback_service(site)
+        .route("/api/refine", post(refine))
+        .route("/api/{*rest}", any(api_not_found))
+        .route("/config.json", get(site_config))
+        .with_state(state);
+    if let Some(cors) = cors_layer(&config.cors_origins) {
+        api = api.layer(cors);
+    }
+    api.fallback_service(site).layer(TraceLayer::new_for_http())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_never_formats() {
+        let mut c = Config::for_site("dist");
+        c.gemini_api_key = Some(ApiKey::new("sekrit-123"));
+        assert!(!format!("{c:?}").contains("sekrit"));
+        assert!(!format!("{}", ApiKey::new("sekrit")).contains("sekrit"));
+    }
+
+    #[test]
+    fn forwarded_for_only_from_trusted() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        let client: IpAddr = "203.0.113.7".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("198.51.100.1, 203.0.113.7"),
+        );
+        assert_eq!(client_ip(Some(proxy), &h, &[]), Some(proxy));
+        assert_eq!(client_ip(Some(proxy), &h, &[proxy]), Some(client));
+        assert_eq!(client_ip(None, &h, &[proxy]), None);
+    }
 }

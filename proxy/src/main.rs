@@ -13,9 +13,14 @@ async fn main() -> anyhow::Result<()> {
     let config = proxy::Config::parse();
     let listener = tokio::net::TcpListener::bind(&config.addr).await?;
     tracing::info!(
-        "serving {} on http://{}",
+        "serving {} on http://{} (refine: {})",
         config.site.display(),
-        listener.local_addr()?
+        listener.local_addr()?,
+        if config.gemini_api_key.is_some() {
+            format!("Gemini {}", config.gemini_model)
+        } else {
+            "no GEMINI_API_KEY, clients use the on-device refiner".to_string()
+        }
     );
     axum::serve(
         listener,

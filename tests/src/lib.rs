@@ -29,10 +29,8 @@ pub async fn serve(site: &Path) -> anyhow::Result<SocketAddr> {
             site.display()
         );
     }
-    let config = proxy::Config {
-        addr: "127.0.0.1:0".into(),
-        site: site.to_path_buf(),
-    };
+    let mut config = proxy::Config::for_site(site);
+    config.addr = "127.0.0.1:0".into();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let app = proxy::router(&config).into_make_service_with_connect_info::<SocketAddr>();
