@@ -1,62 +1,508 @@
-//! `builder build`: snapshot in, bundle out. Offline and deterministic.
+//! `builder build`: snapshot in, bundle out. Offline and deterministic: the same `data/`
+//! gives a byte-identical bundle (titles sorted by id, tables sorted, no clock, no hash-map
+//! iteration order in the output).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use engine::bundle::Body;
-use engine::normalize::fold;
-use engine::{Bundle, Kind, SourceRef, Title};
+use engine::report::{DataReport, JoinReport, MatchNote};
+use engine::trends::{Category, Country, CountryRun, PopularEntry, Trailer, Trends, WeeklyEntry};
+use engine::{Bundle, Catalog, Kind, Title};
 
 use crate::fsutil::write_atomic;
-use crate::sources::{kaggle, top10};
+use crate::link::{link_top10, link_trailers};
+use crate::resolve::{resolve, Draft};
+use crate::sources::{jsonl, justwatch, kaggle, top10, youtube, SourceLog};
 
 /// File name of the bundle inside the output directory.
 pub const BUNDLE_FILE: &str = "bundle.bin";
+/// File name of the data-quality report (JSON) inside the output directory.
+pub const REPORT_FILE: &str = "report.json";
+/// How many of the least certain matches the report lists.
+pub const LOW_CONFIDENCE_LISTED: usize = 30;
+/// Cast members considered per title, in billing order. The credits list up to ~100 names
+/// per title; the engine's similarity uses the leads, and the long tail would double the
+/// people table (and the bundle).
+pub const MAX_CAST: usize = 10;
+/// Leading cast members always kept (for display). Further cast members (up to
+/// [`MAX_CAST`]) are kept only when they appear in at least two titles: a person credited
+/// once links nothing to anything else, so only costs bundle bytes.
+pub const CAST_ALWAYS: usize = 4;
+/// Longest description kept, in characters; longer ones are cut at a sentence or word end.
+/// Descriptions are most of the bundle; a logline is enough to display and to search.
+pub const MAX_DESCRIPTION: usize = 220;
+/// Directors kept per title.
+pub const MAX_DIRECTORS: usize = 5;
 
-/// Builds the bundle from `data` into `out` and returns a one-line summary.
+/// Builds the bundle from `data` into `out`, writing `bundle.bin` and `report.json`, and
+/// returns the printable report. Nothing is written when a source is fatally broken, so
+/// the previous outputs stay in place.
 pub fn run(data: &Path, out: &Path) -> anyhow::Result<String> {
+    let started = std::time::Instant::now();
     let mut bundle = assemble(data)?;
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        "sources read, resolved and linked"
+    );
     crate::train::attach_metrics(data, &mut bundle, true)?;
     let bytes = bundle.encode()?;
+    let report_json = serde_json::to_vec_pretty(&bundle.body.report)?;
     write_atomic(&out.join(BUNDLE_FILE), &bytes)?;
-    Ok(format!(
-        "wrote {} ({} bytes): {} titles, data through week {}",
+    write_atomic(&out.join(REPORT_FILE), &report_json)?;
+    let mut text = crate::report::summary(&bundle.body.report);
+    let trend_only = bundle
+        .body
+        .catalog
+        .titles
+        .iter()
+        .filter(|t| t.trend_only)
+        .count();
+    text.push_str(&format!(
+        "wrote {} ({} bytes): {} titles ({} trend-only), data through week {}\n",
         out.join(BUNDLE_FILE).display(),
         bytes.len(),
         bundle.body.catalog.titles.len(),
+        trend_only,
         bundle.header.data_week
-    ))
+    ));
+    Ok(text)
 }
 
-/// Reads the sources and assembles the bundle in memory.
+fn category_kind(c: Category) -> Kind {
+    match c {
+        Category::FilmsEnglish | Category::FilmsNonEnglish => Kind::Movie,
+        Category::TvEnglish | Category::TvNonEnglish => Kind::Show,
+    }
+}
+
+/// Reads the sources, resolves and links them, and assembles the bundle in memory.
 pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
-    let rows =
-        kaggle::read(&data.join("catalog/kaggle_shivamb_netflix_titles/netflix_titles.csv"))?;
-    // De-duplicate on (folded title, kind, year): the same film listed twice is one title.
-    let mut by_key: BTreeMap<(String, Kind, u16), Title> = BTreeMap::new();
-    for r in rows {
-        let kind = if r.kind == "TV Show" {
-            Kind::Show
-        } else {
-            Kind::Movie
-        };
-        let key = (fold(&r.title), kind, r.release_year);
-        let t = by_key.entry(key).or_insert_with(|| Title {
-            id: r.show_id.clone(),
-            title: r.title.clone(),
-            kind,
-            year: Some(r.release_year),
-            ..Title::default()
+    let mut logs: Vec<SourceLog> = Vec::new();
+
+    // Catalog sources.
+    let mut klog = SourceLog::new(kaggle::SOURCE, kaggle::FILE);
+    let kaggle_rows = kaggle::read(data, &mut klog)?;
+    logs.push(klog);
+    let (jw23, l1, l2) = justwatch::read(data, justwatch::JW_2023)?;
+    logs.extend([l1, l2]);
+    let (jw22, l1, l2) = justwatch::read(data, justwatch::JW_2022)?;
+    logs.extend([l1, l2]);
+    let mut slog = SourceLog::new(jsonl::SOURCE, jsonl::FILE);
+    let live = jsonl::read(data, &mut slog)?;
+    if data.join(jsonl::FILE).exists() {
+        logs.push(slog);
+    }
+    let resolved = resolve(live, jw23, jw22, kaggle_rows);
+    let mut drafts = resolved.drafts;
+    let mut joins = resolved.joins;
+    let mut notes = resolved.notes;
+
+    // Top 10.
+    let mut glog = SourceLog::new("top10_global", top10::GLOBAL_FILE);
+    let global = top10::read_global(&data.join(top10::GLOBAL_FILE), &mut glog)?;
+    logs.push(glog);
+    let mut plog = SourceLog::new("top10_most_popular", top10::POPULAR_FILE);
+    let popular = top10::read_popular(&data.join(top10::POPULAR_FILE), &mut plog)?;
+    logs.push(plog);
+    let mut country_rows: BTreeMap<(String, String, Kind, u8), top10::CountryRow> = BTreeMap::new();
+    for (name, file) in [
+        ("top10_countries", top10::COUNTRIES_FILE),
+        ("top10_countries_live", top10::COUNTRIES_LIVE_FILE),
+    ] {
+        let path = data.join(file);
+        if file == top10::COUNTRIES_LIVE_FILE && !path.exists() {
+            continue;
+        }
+        let mut log = SourceLog::new(name, file);
+        // Later files (the live one) replace rows with the same key: Netflix renames
+        // season titles after the fact.
+        for r in top10::read_countries(&path, &mut log)? {
+            country_rows.insert((r.iso2.clone(), r.week.clone(), r.kind, r.rank), r);
+        }
+        logs.push(log);
+    }
+
+    let latest_week = global
+        .iter()
+        .map(|r| r.week.as_str())
+        .max()
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: no usable rows, cannot date the build",
+                data.join(top10::GLOBAL_FILE).display()
+            )
+        })?
+        .to_owned();
+
+    // Every Top 10 name with the first week it charted (most-popular names without a
+    // chart week are dated by the latest week, which accepts titles of any year).
+    let mut names: BTreeMap<(String, Kind), String> = BTreeMap::new();
+    let mut note_name = |title: &str, kind: Kind, week: &str| {
+        let e = names
+            .entry((title.to_owned(), kind))
+            .or_insert_with(|| week.to_owned());
+        if week < e.as_str() {
+            *e = week.to_owned();
+        }
+    };
+    for r in &global {
+        note_name(&r.show_title, category_kind(r.category), &r.week);
+    }
+    for r in country_rows.values() {
+        note_name(&r.show_title, r.kind, &r.week);
+    }
+    for r in &popular {
+        note_name(&r.show_title, category_kind(r.category), &latest_week);
+    }
+    let links = link_top10(&mut drafts, &names);
+    notes.extend(links.notes.iter().cloned());
+    let global_names: BTreeSet<(String, Kind)> = global
+        .iter()
+        .map(|r| (r.show_title.clone(), category_kind(r.category)))
+        .collect();
+    let country_names: BTreeSet<(String, Kind)> = country_rows
+        .values()
+        .map(|r| (r.show_title.clone(), r.kind))
+        .collect();
+    let popular_names: BTreeSet<(String, Kind)> = popular
+        .iter()
+        .map(|r| (r.show_title.clone(), category_kind(r.category)))
+        .collect();
+    joins.push(links.join(
+        "top10_global titles → catalog",
+        &drafts,
+        global_names.iter(),
+    ));
+    let global_rows_matched = global
+        .iter()
+        .filter(|r| {
+            links
+                .by_name
+                .get(&(r.show_title.clone(), category_kind(r.category)))
+                .is_some_and(|&i| !drafts[i].trend_only)
+        })
+        .count();
+    joins.push(JoinReport {
+        name: "top10_global rows → catalog".into(),
+        matched: global_rows_matched as u64,
+        total: global.len() as u64,
+    });
+    joins.push(links.join(
+        "top10_countries titles → catalog",
+        &drafts,
+        country_names.iter(),
+    ));
+    joins.push(links.join(
+        "top10_most_popular titles → catalog",
+        &drafts,
+        popular_names.iter(),
+    ));
+
+    // Trailers.
+    let mut ylog = SourceLog::new("youtube_trailers_2025", youtube::SNAPSHOT_FILE);
+    let mut trailer_rows = youtube::read_snapshot(&data.join(youtube::SNAPSHOT_FILE), &mut ylog)?;
+    logs.push(ylog);
+    if data.join(youtube::LIVE_FILE).exists() {
+        let mut log = SourceLog::new("youtube_live", youtube::LIVE_FILE);
+        trailer_rows.extend(youtube::read_live(
+            &data.join(youtube::LIVE_FILE),
+            &mut log,
+        )?);
+        logs.push(log);
+    }
+    let keys: Vec<(Option<String>, String)> = trailer_rows
+        .iter()
+        .map(|r| (r.query_title.clone(), r.video_title.clone()))
+        .collect();
+    let trailer_links = link_trailers(&drafts, &keys, &mut notes);
+    joins.push(JoinReport {
+        name: "trailers → titles".into(),
+        matched: trailer_links.iter().filter(|l| l.is_some()).count() as u64,
+        total: trailer_links.len() as u64,
+    });
+    joins.push(JoinReport {
+        name: "trailers → catalog (not trend-only)".into(),
+        matched: trailer_links
+            .iter()
+            .filter(|l| l.is_some_and(|(i, _)| !drafts[i].trend_only))
+            .count() as u64,
+        total: trailer_links.len() as u64,
+    });
+
+    // Order titles by id so indices are reproducible, then remap every link.
+    let mut order: Vec<usize> = (0..drafts.len()).collect();
+    order.sort_by(|&a, &b| drafts[a].id.cmp(&drafts[b].id));
+    let mut new_index = vec![0u32; drafts.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new as u32;
+    }
+    let catalog = intern(order.iter().map(|&i| &drafts[i]));
+
+    // Weeks table: every week any list covers.
+    let mut weeks: BTreeSet<&str> = global.iter().map(|r| r.week.as_str()).collect();
+    weeks.extend(country_rows.values().map(|r| r.week.as_str()));
+    let weeks: Vec<String> = weeks.into_iter().map(str::to_owned).collect();
+    let week_ix: HashMap<&str, u16> = weeks
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.as_str(), i as u16))
+        .collect();
+    let title_of = |show: &str, kind: Kind| -> u32 {
+        // Every name was linked above, so the lookup cannot miss; index 0 is a safe
+        // fallback that the linker test guards against.
+        links
+            .by_name
+            .get(&(show.to_owned(), kind))
+            .map_or(0, |&i| new_index[i])
+    };
+
+    let mut global_entries: Vec<WeeklyEntry> = global
+        .iter()
+        .map(|r| WeeklyEntry {
+            week: week_ix[r.week.as_str()],
+            category: r.category,
+            rank: r.rank,
+            title: title_of(&r.show_title, category_kind(r.category)),
+            season: r.season.clone(),
+            hours_viewed: r.hours,
+            views: r.views,
+            cumulative_weeks: r.cumulative_weeks,
+        })
+        .collect();
+    global_entries.sort_by_key(|e| (e.week, e.category, e.rank));
+
+    // Countries and their runs.
+    let mut country_names_by_iso: BTreeMap<&str, &str> = BTreeMap::new();
+    for r in country_rows.values() {
+        country_names_by_iso.insert(&r.iso2, &r.country_name);
+    }
+    let countries: Vec<Country> = country_names_by_iso
+        .iter()
+        .map(|(iso, name)| Country {
+            iso2: (*iso).to_owned(),
+            name: (*name).to_owned(),
+        })
+        .collect();
+    let country_ix: HashMap<&str, u16> = countries
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.iso2.as_str(), i as u16))
+        .collect();
+    let mut runs: BTreeMap<(u16, u32), CountryRun> = BTreeMap::new();
+    let mut run_weeks: HashSet<(u16, u32, u16)> = HashSet::new();
+    for r in country_rows.values() {
+        let c = country_ix[r.iso2.as_str()];
+        let t = title_of(&r.show_title, r.kind);
+        let w = week_ix[r.week.as_str()];
+        let run = runs.entry((c, t)).or_insert(CountryRun {
+            country: c,
+            title: t,
+            weeks: 0,
+            best_rank: r.rank,
+            first_week: w,
+            last_week: w,
         });
-        t.sources.push(SourceRef {
-            source: "kaggle_netflix_titles".into(),
-            id: r.show_id,
+        if run_weeks.insert((c, t, w)) {
+            run.weeks += 1;
+        }
+        run.best_rank = run.best_rank.min(r.rank);
+        run.first_week = run.first_week.min(w);
+        run.last_week = run.last_week.max(w);
+    }
+    let countries_through = country_rows.values().map(|r| r.week.clone()).max();
+
+    let mut most_popular: Vec<PopularEntry> = popular
+        .iter()
+        .map(|r| PopularEntry {
+            category: r.category,
+            rank: r.rank,
+            title: title_of(&r.show_title, category_kind(r.category)),
+            season: r.season.clone(),
+            views: r.views,
+            hours_viewed: r.hours,
+        })
+        .collect();
+    most_popular.sort_by_key(|e| (e.category, e.rank));
+
+    let mut trailers: Vec<Trailer> = Vec::new();
+    let mut unlinked: Vec<(u64, String)> = Vec::new();
+    for (r, link) in trailer_rows.iter().zip(&trailer_links) {
+        match link {
+            Some((i, _)) => trailers.push(Trailer {
+                title: new_index[*i],
+                video_id: r.video_id.clone(),
+                video_title: r.video_title.clone(),
+                published: r.published.clone(),
+                fetched: r.fetched.clone(),
+                views: r.views,
+                likes: r.likes,
+                comments: r.comments,
+                duration_s: r.duration_s,
+            }),
+            None => unlinked.push((
+                r.line,
+                r.query_title
+                    .clone()
+                    .unwrap_or_else(|| r.video_title.clone()),
+            )),
+        }
+    }
+    trailers.sort_by(|a, b| {
+        (a.title, &a.video_id, &a.fetched).cmp(&(b.title, &b.video_id, &b.fetched))
+    });
+    // The same video found for two spellings of one title is one trailer.
+    trailers
+        .dedup_by(|a, b| a.title == b.title && a.video_id == b.video_id && a.fetched == b.fetched);
+
+    let sources: Vec<_> = logs.into_iter().map(SourceLog::finish).collect();
+    notes.sort_by(|a, b| {
+        a.score
+            .total_cmp(&b.score)
+            .then_with(|| a.join.cmp(&b.join))
+            .then_with(|| a.left.cmp(&b.left))
+    });
+    notes.truncate(LOW_CONFIDENCE_LISTED);
+    for (line, title) in &unlinked {
+        notes.push(MatchNote {
+            join: "trailers → titles (unmatched)".into(),
+            left: format!("{title} (line {line})"),
+            right: String::new(),
+            score: 0.0,
         });
     }
-    let mut body = Body::default();
-    body.catalog.titles = by_key.into_values().collect();
-    body.catalog.titles.sort_by(|a, b| a.id.cmp(&b.id));
-    let week = top10::latest_week(&data.join("netflix_top10/all-weeks-global.tsv"))?;
-    let build_time = format!("{week}T00:00:00Z");
-    Ok(Bundle::new(body, &build_time, &week, "unknown"))
+
+    let report = DataReport {
+        sources,
+        joins,
+        low_confidence: notes,
+    };
+    let body = Body {
+        catalog,
+        trends: Trends {
+            weeks,
+            global: global_entries,
+            countries,
+            country_runs: runs.into_values().collect(),
+            countries_through,
+            most_popular,
+            trailers,
+        },
+        report,
+        metrics_history: Vec::new(),
+    };
+    let build_time = format!("{latest_week}T00:00:00Z");
+    Ok(Bundle::new(body, &build_time, &latest_week, "unknown"))
+}
+
+/// Interns people, genres and countries into sorted tables and converts the drafts (given
+/// in final order) to engine titles.
+fn intern<'a>(drafts: impl Iterator<Item = &'a Draft> + Clone) -> Catalog {
+    let mut credits: HashMap<&str, u32> = HashMap::new();
+    for d in drafts.clone() {
+        for p in d.rec.cast.iter().take(MAX_CAST) {
+            *credits.entry(p.as_str()).or_default() += 1;
+        }
+    }
+    let kept_cast = |d: &'a Draft| {
+        d.rec
+            .cast
+            .iter()
+            .take(MAX_CAST)
+            .enumerate()
+            .filter(|(i, p)| *i < CAST_ALWAYS || credits.get(p.as_str()).is_some_and(|&n| n >= 2))
+            .map(|(_, p)| p.as_str())
+    };
+    let mut people: BTreeSet<&str> = BTreeSet::new();
+    let mut countries: BTreeSet<&str> = BTreeSet::new();
+    for d in drafts.clone() {
+        people.extend(
+            d.rec
+                .directors
+                .iter()
+                .take(MAX_DIRECTORS)
+                .map(String::as_str),
+        );
+        people.extend(kept_cast(d));
+        countries.extend(d.rec.countries.iter().map(String::as_str));
+    }
+    let people: Vec<String> = people.into_iter().map(str::to_owned).collect();
+    let countries: Vec<String> = countries.into_iter().map(str::to_owned).collect();
+    let genres: Vec<String> = crate::vocab::GENRES
+        .iter()
+        .map(|g| (*g).to_owned())
+        .collect();
+    let person_ix: HashMap<&str, u32> = people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i as u32))
+        .collect();
+    let country_ix: HashMap<&str, u32> = countries
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i as u32))
+        .collect();
+    let genre_ix = |g: &str| {
+        crate::vocab::GENRES
+            .iter()
+            .position(|x| *x == g)
+            .map(|i| i as u32)
+    };
+    let titles = drafts
+        .map(|d| {
+            let r = &d.rec;
+            Title {
+                id: d.id.clone(),
+                title: r.title.clone(),
+                kind: r.kind,
+                year: r.year,
+                description: shorten(&r.description, MAX_DESCRIPTION),
+                genres: r.genres.iter().filter_map(|g| genre_ix(g)).collect(),
+                directors: r
+                    .directors
+                    .iter()
+                    .take(MAX_DIRECTORS)
+                    .map(|p| person_ix[p.as_str()])
+                    .collect(),
+                cast: kept_cast(d).map(|p| person_ix[p]).collect(),
+                countries: r.countries.iter().map(|c| country_ix[c.as_str()]).collect(),
+                age_rating: r.age_rating.clone(),
+                runtime_min: r.runtime_min,
+                seasons: r.seasons,
+                imdb_id: r.imdb_id.clone(),
+                imdb_score: r.imdb_score,
+                imdb_votes: r.imdb_votes,
+                tmdb_popularity: r.tmdb_popularity,
+                tmdb_score: r.tmdb_score,
+                sources: d.sources.clone(),
+                trend_only: d.trend_only,
+            }
+        })
+        .collect();
+    Catalog {
+        titles,
+        people,
+        genres,
+        countries,
+    }
+}
+
+/// Cuts `text` to at most `max` characters: at the last sentence end that keeps at least
+/// half of it, else at the last word end, with an ellipsis.
+pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
+    let head = &text[..cut];
+    if let Some(end) = head.rfind(['.', '!', '?']) {
+        if end >= cut / 2 {
+            return head[..=end].to_owned();
+        }
+    }
+    match head.rfind(' ') {
+        Some(sp) => format!("{}…", head[..sp].trim_end_matches([',', ';', ':', ' '])),
+        None => format!("{head}…"),
+    }
 }

@@ -4,5 +4,10 @@
 
 pub mod build;
 pub mod fsutil;
+pub mod link;
+pub mod matching;
+pub mod report;
+pub mod resolve;
 pub mod sources;
 pub mod train;
+pub mod vocab;

@@ -7,13 +7,80 @@ fn data_dir() -> &'static Path {
 }
 
 #[test]
-fn real_snapshot_builds_and_round_trips() {
+fn real_snapshot_builds_links_and_is_deterministic() {
     let out = tempfile::tempdir().unwrap();
     builder::build::run(data_dir(), out.path()).unwrap();
     let bytes = std::fs::read(out.path().join(builder::build::BUNDLE_FILE)).unwrap();
     let bundle = engine::Bundle::decode(&bytes).unwrap();
-    // 8,807 Kaggle rows; 7 rows repeat another row's folded title, type and year (re-listings
-    // such as "Love in a Puff"), leaving 8,800 distinct titles.
-    assert_eq!(bundle.body.catalog.titles.len(), 8_800);
+    let cat = &bundle.body.catalog;
+    // Merge rule (see ARCHITECTURE.md, "Data model"): JustWatch 2023 (6,137) and 2022 (5,850,
+    // one row without a title skipped) share ids and IMDb ids and merge to 6,904 titles;
+    // 4,424 of the 8,807 Kaggle rows join one of those (same key and kind, year within one,
+    // or a fuzzy match), the other 4,383 group by (key, kind, year) into 4,383 titles; the
+    // Top 10 names that match no catalog title add 4,019 trend-only titles.
+    let trend_only = cat.titles.iter().filter(|t| t.trend_only).count();
+    assert_eq!(trend_only, 4_019);
+    assert_eq!(cat.titles.len(), 15_306);
     assert_eq!(bundle.header.data_week, "2026-07-19");
+    assert_eq!(bundle.header.build_time, "2026-07-19T00:00:00Z");
+
+    // Ids are unique and sorted, so indices are reproducible.
+    assert!(cat.titles.windows(2).all(|w| w[0].id < w[1].id));
+    // IMDb ids are used as ids wherever known.
+    let rocky = cat.titles.iter().find(|t| t.id == "tt0075148").unwrap();
+    assert_eq!(rocky.title, "Rocky");
+    assert!(rocky
+        .sources
+        .iter()
+        .any(|s| s.source == "justwatch_2023" && s.id == "tm82169"));
+    assert!(cat.genre_names(rocky).any(|g| g == "drama"));
+    assert!(rocky
+        .cast
+        .iter()
+        .any(|&p| cat.person(p) == "Sylvester Stallone"));
+
+    // Seasons link to the show: every "Stranger Things N" season row points at one title
+    // (the spin-off "Stranger Things: Tales From '85" is a show of its own).
+    let st: std::collections::BTreeSet<u32> = bundle
+        .body
+        .trends
+        .global
+        .iter()
+        .filter(|e| {
+            e.season
+                .as_deref()
+                .is_some_and(|s| s.starts_with("Stranger Things ") && s.len() == 17)
+        })
+        .map(|e| e.title)
+        .collect();
+    assert_eq!(st.len(), 1);
+    let st = &cat.titles[*st.iter().next().unwrap() as usize];
+    assert_eq!(st.title, "Stranger Things");
+    assert!(!st.trend_only);
+
+    // Every trend row points at a real title; all 10,560 global rows are kept.
+    let n = cat.titles.len() as u32;
+    let t = &bundle.body.trends;
+    assert_eq!(t.global.len(), 10_560);
+    assert!(t.global.iter().all(|e| e.title < n));
+    assert!(t.country_runs.iter().all(|r| r.title < n && r.weeks >= 1));
+    assert_eq!(t.countries.len(), 94);
+    assert_eq!(t.countries_through.as_deref(), Some("2022-11-13"));
+    assert_eq!(t.most_popular.len(), 40);
+    assert!(!t.trailers.is_empty());
+
+    // The report covers every source and join; report.json is the same report.
+    let report: engine::report::DataReport = serde_json::from_slice(
+        &std::fs::read(out.path().join(builder::build::REPORT_FILE)).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report, bundle.body.report);
+    assert!(report.sources.iter().any(|s| s.name == "top10_global"));
+    assert!(report.joins.iter().any(|j| j.name.starts_with("kaggle")));
+
+    // Same data in, same bytes out.
+    let out2 = tempfile::tempdir().unwrap();
+    builder::build::run(data_dir(), out2.path()).unwrap();
+    let bytes2 = std::fs::read(out2.path().join(builder::build::BUNDLE_FILE)).unwrap();
+    assert!(bytes == bytes2, "two builds of the same data differ");
 }
