@@ -16,7 +16,6 @@ test:
 	scripts/setup.sh --test
 	cargo fmt --all --check
 	$(ENV) cargo clippy --workspace --all-targets -- -D warnings
-	$(ENV) cargo clippy -p app --target wasm32-unknown-unknown -- -D warnings
 	$(ENV) cargo test --workspace
 	$(ENV) cargo run -p builder -- build --data data --out public
 	$(ENV) trunk build --release
