@@ -6,6 +6,7 @@ pub mod build;
 pub mod fsutil;
 pub mod link;
 pub mod matching;
+pub mod refresh;
 pub mod report;
 pub mod resolve;
 pub mod sources;

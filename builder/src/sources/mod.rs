@@ -254,9 +254,21 @@ pub fn read_table(
     path: &Path,
     spec: &TableSpec<'_>,
     log: &mut SourceLog,
-    mut f: impl FnMut(&Row<'_>) -> Result<(), RowError>,
+    f: impl FnMut(&Row<'_>) -> Result<(), RowError>,
 ) -> Result<(), FatalError> {
     let bytes = load(path, spec.gzip)?;
+    read_table_bytes(path, &bytes, spec, log, f)
+}
+
+/// [`read_table`] over bytes already in memory (a download); `path` names them in errors.
+/// `spec.gzip` is ignored: the bytes are the text.
+pub fn read_table_bytes(
+    path: &Path,
+    bytes: &[u8],
+    spec: &TableSpec<'_>,
+    log: &mut SourceLog,
+    mut f: impl FnMut(&Row<'_>) -> Result<(), RowError>,
+) -> Result<(), FatalError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(FatalError::new(path, 1, 1, "file is empty: no header row"));
     }
@@ -265,7 +277,7 @@ pub fn read_table(
         .quoting(spec.quoting)
         .flexible(true)
         .has_headers(false)
-        .from_reader(bytes.as_slice());
+        .from_reader(bytes);
     let mut rec = csv::ByteRecord::new();
     let csv_fatal = |e: csv::Error| {
         let (line, col) = match e.position() {

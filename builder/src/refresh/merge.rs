@@ -1,0 +1,269 @@
+//! Idempotent merges of fetched data into the stored files (see the module docs of
+//! [`super`]). Each function returns the complete new file; nothing is written here.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use anyhow::{bail, Context};
+
+use super::{read_opt, Change};
+use crate::sources::{jsonl, top10, youtube as yt};
+
+/// Parsed TSV: rows as column-name-ordered fields.
+fn parse_tsv(name: &str, bytes: &[u8], columns: &[&str]) -> anyhow::Result<Vec<Vec<String>>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        anyhow::anyhow!("{name}:{line}: not UTF-8")
+    })?;
+    let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+    let header: Vec<&str> = lines
+        .next()
+        .filter(|h| !h.trim().is_empty())
+        .with_context(|| format!("{name}:1:1: empty file, expected a TSV header"))?
+        .split('\t')
+        .collect();
+    let mut pos = Vec::new();
+    for c in columns {
+        match header.iter().position(|h| h.trim() == *c) {
+            Some(i) => pos.push(i),
+            None => bail!("{name}:1:{}: missing column {c:?}", header.len() + 1),
+        }
+    }
+    let mut rows = Vec::new();
+    for (n, l) in lines.enumerate() {
+        if l.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = l.split('\t').collect();
+        if f.len() != header.len() {
+            // A truncated download ends in a short row: refuse the whole file.
+            bail!(
+                "{name}:{}:1: {} fields, header has {}",
+                n + 2,
+                f.len(),
+                header.len()
+            );
+        }
+        rows.push(pos.iter().map(|&i| f[i].to_owned()).collect());
+    }
+    if rows.is_empty() {
+        bail!("{name}: no data rows");
+    }
+    Ok(rows)
+}
+
+/// Sort key making weeks descending (digits inverted) and ranks numeric.
+fn sort_field(column: &str, value: &str) -> String {
+    match column {
+        "week" => value
+            .chars()
+            .map(|c| c.to_digit(10).map_or(c, |d| char::from(b'9' - d as u8)))
+            .collect(),
+        "weekly_rank" | "rank" => format!("{value:0>3}"),
+        _ => value.to_owned(),
+    }
+}
+
+struct Merged {
+    bytes: Vec<u8>,
+    added: usize,
+    updated: usize,
+}
+
+/// Merges `fetched` rows over `old` rows by `key` columns, ordered by `order` columns.
+fn merge_rows(
+    columns: &[&str],
+    key: &[&str],
+    order: &[&str],
+    old: Vec<Vec<String>>,
+    fetched: Vec<Vec<String>>,
+) -> Merged {
+    let idx = |c: &str| columns.iter().position(|x| *x == c).unwrap_or(0);
+    let key_of =
+        |r: &Vec<String>| -> Vec<String> { key.iter().map(|c| r[idx(c)].clone()).collect() };
+    let order_of = |r: &Vec<String>| -> Vec<String> {
+        order.iter().map(|c| sort_field(c, &r[idx(c)])).collect()
+    };
+    let mut by_key: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    for r in old {
+        by_key.insert(key_of(&r), r);
+    }
+    let (mut added, mut updated) = (0, 0);
+    for r in fetched {
+        match by_key.insert(key_of(&r), r.clone()) {
+            None => added += 1,
+            Some(prev) if prev != r => updated += 1,
+            Some(_) => {}
+        }
+    }
+    let mut rows: Vec<(Vec<String>, Vec<String>)> =
+        by_key.into_values().map(|r| (order_of(&r), r)).collect();
+    rows.sort();
+    let mut out = columns.join("\t");
+    out.push('\n');
+    for (_, r) in rows {
+        out.push_str(&r.join("\t"));
+        out.push('\n');
+    }
+    Merged {
+        bytes: out.into_bytes(),
+        added,
+        updated,
+    }
+}
+
+fn summary(m: &Merged) -> String {
+    format!("+{} rows, {} updated", m.added, m.updated)
+}
+
+/// Merges a fetched `all-weeks-global.tsv` into the stored one.
+pub fn top10_global(data: &Path, fetched: &[u8]) -> anyhow::Result<Change> {
+    let cols = top10::GLOBAL_COLUMNS;
+    let new = parse_tsv("all-weeks-global.tsv (download)", fetched, cols)?;
+    let old = match read_opt(data, top10::GLOBAL_FILE)? {
+        Some(b) => parse_tsv(top10::GLOBAL_FILE, &b, cols)?,
+        None => Vec::new(),
+    };
+    let key = ["week", "category", "weekly_rank"];
+    let m = merge_rows(cols, &key, &key, old, new);
+    Ok(Change {
+        file: top10::GLOBAL_FILE.into(),
+        summary: summary(&m),
+        bytes: m.bytes,
+    })
+}
+
+/// Replaces `most-popular.tsv` (a current list, not a history) after checking it parses.
+pub fn top10_popular(data: &Path, fetched: &[u8]) -> anyhow::Result<Change> {
+    let cols = top10::POPULAR_COLUMNS;
+    let new = parse_tsv("most-popular.tsv (download)", fetched, cols)?;
+    let old = match read_opt(data, top10::POPULAR_FILE)? {
+        Some(b) => parse_tsv(top10::POPULAR_FILE, &b, cols)?,
+        None => Vec::new(),
+    };
+    let key = ["category", "rank"];
+    let old_len = old.len();
+    // The list is replaced whole: keep none of the old rows.
+    let m = merge_rows(cols, &key, &key, Vec::new(), new);
+    Ok(Change {
+        file: top10::POPULAR_FILE.into(),
+        summary: format!("replaced ({old_len} rows before)"),
+        bytes: m.bytes,
+    })
+}
+
+/// Merges a fetched `all-weeks-countries.tsv` into `live/all-weeks-countries.tsv.gz`.
+pub fn top10_countries(data: &Path, fetched: &[u8]) -> anyhow::Result<Change> {
+    let cols = top10::COUNTRY_COLUMNS;
+    let new = parse_tsv("all-weeks-countries.tsv (download)", fetched, cols)?;
+    let old = match read_opt(data, top10::COUNTRIES_LIVE_FILE)? {
+        Some(gz) => {
+            let mut text = Vec::new();
+            flate2::read::MultiGzDecoder::new(gz.as_slice())
+                .read_to_end(&mut text)
+                .with_context(|| format!("{}: broken gzip", top10::COUNTRIES_LIVE_FILE))?;
+            parse_tsv(top10::COUNTRIES_LIVE_FILE, &text, cols)?
+        }
+        None => Vec::new(),
+    };
+    let key = ["country_iso2", "week", "category", "weekly_rank"];
+    let order = ["country_name", "week", "category", "weekly_rank"];
+    let m = merge_rows(cols, &key, &order, old, new);
+    // mtime 0 and no file name: the same rows always give the same bytes.
+    let mut enc = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    enc.write_all(&m.bytes)?;
+    let bytes = enc.finish()?;
+    Ok(Change {
+        file: top10::COUNTRIES_LIVE_FILE.into(),
+        summary: summary(&m),
+        bytes,
+    })
+}
+
+/// Merges fetched Streaming Availability shows into `live/streaming_availability.jsonl`.
+pub fn streaming(data: &Path, shows: Vec<serde_json::Value>) -> anyhow::Result<Change> {
+    let mut by_id: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+    if let Some(b) = read_opt(data, jsonl::FILE)? {
+        for (i, line) in b.split(|&c| c == b'\n').enumerate() {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let v: serde_json::Value = serde_json::from_slice(line)
+                .with_context(|| format!("{}:{}: not JSON", jsonl::FILE, i + 1))?;
+            if let Some(id) = v.get("id").and_then(|x| x.as_str()) {
+                by_id.insert(id.to_owned(), v);
+            }
+        }
+    }
+    let (mut added, mut updated) = (0, 0);
+    for v in shows {
+        let Some(id) = v.get("id").and_then(|x| x.as_str()).map(str::to_owned) else {
+            continue;
+        };
+        match by_id.insert(id, v.clone()) {
+            None => added += 1,
+            Some(prev) if prev != v => updated += 1,
+            Some(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    for v in by_id.values() {
+        serde_json::to_writer(&mut out, v)?;
+        out.push(b'\n');
+    }
+    Ok(Change {
+        file: jsonl::FILE.into(),
+        bytes: out,
+        summary: format!("+{added} shows, {updated} updated"),
+    })
+}
+
+/// One fetched trailer-statistics row, in [`yt::LIVE_COLUMNS`] order.
+pub type StatsRow = [String; 8];
+
+/// Merges fetched statistics into `live/youtube_stats.csv`, keyed by (video id, date).
+pub fn youtube(data: &Path, rows: Vec<StatsRow>) -> anyhow::Result<Change> {
+    let mut by_key: BTreeMap<(String, String), StatsRow> = BTreeMap::new();
+    if let Some(b) = read_opt(data, yt::LIVE_FILE)? {
+        let mut rdr = csv::Reader::from_reader(b.as_slice());
+        for (i, rec) in rdr.records().enumerate() {
+            let rec = rec.with_context(|| format!("{}:{}", yt::LIVE_FILE, i + 2))?;
+            if rec.len() != 8 {
+                bail!(
+                    "{}:{}:1: {} fields, expected 8",
+                    yt::LIVE_FILE,
+                    i + 2,
+                    rec.len()
+                );
+            }
+            let row: StatsRow = std::array::from_fn(|j| rec[j].to_owned());
+            by_key.insert((row[0].clone(), row[1].clone()), row);
+        }
+    }
+    let (mut added, mut updated) = (0, 0);
+    for r in rows {
+        match by_key.insert((r[0].clone(), r[1].clone()), r.clone()) {
+            None => added += 1,
+            Some(prev) if prev != r => updated += 1,
+            Some(_) => {}
+        }
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(yt::LIVE_COLUMNS)?;
+    for r in by_key.values() {
+        w.write_record(r)?;
+    }
+    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Change {
+        file: yt::LIVE_FILE.into(),
+        bytes,
+        summary: format!("+{added} rows, {updated} updated"),
+    })
+}

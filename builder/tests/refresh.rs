@@ -1,0 +1,314 @@
+//! `builder refresh` against local servers speaking the real wire formats: Netflix TSVs,
+//! Streaming Availability v4 cursor pages, YouTube Data API v3 lists.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use builder::refresh::{http::HttpConfig, RefreshConfig};
+
+const GLOBAL: &str = "week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed\truntime\tweekly_views\tcumulative_weeks_in_top_10\n";
+const POPULAR: &str = "category\trank\tshow_title\tseason_title\thours_viewed_first_91_days\truntime\tviews_first_91_days\nFilms (English)\t1\tKPop Demon Hunters\tN/A\t541800000\t1.6667\t325100000\n";
+
+/// Which failure the fake server plays.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Ok,
+    TooManyThenOk,
+    ServerError,
+    MalformedJson,
+    Stall,
+}
+
+struct Fake {
+    mode: Mode,
+    hits: AtomicUsize,
+}
+
+async fn global_tsv() -> String {
+    format!("{GLOBAL}2026-07-26\tFilms (English)\t1\tNew Film\tN/A\t100\t1.5\t66\t1\n2026-07-19\tFilms (English)\t1\tShipwrecked: Nightmare at Sea\tN/A\t16600000\t1.5\t11100000\t2\n")
+}
+
+async fn shows(
+    State(f): State<Arc<Fake>>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let n = f.hits.fetch_add(1, Ordering::SeqCst);
+    assert_eq!(headers.get("x-rapidapi-key").unwrap(), "k");
+    assert_eq!(q.get("catalogs").map(String::as_str), Some("netflix"));
+    match f.mode {
+        Mode::TooManyThenOk if n == 0 => {
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", "0")],
+                "slow down",
+            )
+                .into_response()
+        }
+        Mode::ServerError => return (StatusCode::BAD_GATEWAY, "upstream").into_response(),
+        Mode::MalformedJson => return "{\"shows\": [".into_response(),
+        Mode::Stall => {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+        }
+        _ => {}
+    }
+    let show = |id: &str, imdb: &str, title: &str| {
+        serde_json::json!({"itemType":"show","showType":"movie","id":id,"imdbId":imdb,"tmdbId":"movie/1",
+            "title":title,"originalTitle":title,"overview":"A plot.","releaseYear":2024,
+            "genres":[{"id":"drama","name":"Drama"}],"directors":["D"],"cast":["A","B"],"rating":70,
+            "runtime":100,"imageSet":{},"streamingOptions":{}})
+    };
+    // Page 1 → cursor "a&b?c" (must be escaped), page 2 → empty page, page 3 → last.
+    let body = match q.get("cursor").map(String::as_str) {
+        None => {
+            serde_json::json!({"shows":[show("1","tt9000001","One")],"hasMore":true,"nextCursor":"a&b?c"})
+        }
+        Some("a&b?c") => serde_json::json!({"shows":[],"hasMore":true,"nextCursor":"z"}),
+        Some("z") => serde_json::json!({"shows":[show("2","tt9000002","Two")],"hasMore":false}),
+        Some(other) => panic!("unexpected cursor {other}"),
+    };
+    axum::Json(body).into_response()
+}
+
+async fn yt_channels() -> impl IntoResponse {
+    axum::Json(
+        serde_json::json!({"items":[{"id":"UC1","contentDetails":{"relatedPlaylists":{"uploads":"UU1"}}}]}),
+    )
+}
+
+async fn yt_items(Query(q): Query<BTreeMap<String, String>>) -> impl IntoResponse {
+    assert_eq!(q.get("playlistId").map(String::as_str), Some("UU1"));
+    let body = match q.get("pageToken").map(String::as_str) {
+        None => {
+            serde_json::json!({"items":[{"contentDetails":{"videoId":"v1"}}],"nextPageToken":"p2"})
+        }
+        _ => serde_json::json!({"items":[{"contentDetails":{"videoId":"v2"}}]}),
+    };
+    axum::Json(body)
+}
+
+async fn yt_videos(Query(q): Query<BTreeMap<String, String>>) -> impl IntoResponse {
+    assert_eq!(q.get("id").map(String::as_str), Some("v1,v2"));
+    // v2 has hidden likes; items come back out of order (matched by id).
+    axum::Json(serde_json::json!({"items":[
+        {"id":"v2","snippet":{"title":"Two | Official Trailer | Netflix","publishedAt":"2026-07-01T10:00:00Z"},
+         "statistics":{"viewCount":"20","commentCount":"1"},"contentDetails":{"duration":"PT1M"}},
+        {"id":"v1","snippet":{"title":"One | Teaser | Netflix","publishedAt":"2026-06-01T10:00:00Z"},
+         "statistics":{"viewCount":"10","likeCount":"2","commentCount":"0"},"contentDetails":{"duration":"PT2M3S"}}
+    ]}))
+}
+
+/// Serves the fake APIs on a loopback port from a background thread; returns the base URL.
+fn serve(mode: Mode) -> (String, Arc<Fake>) {
+    let fake = Arc::new(Fake {
+        mode,
+        hits: AtomicUsize::new(0),
+    });
+    let app = Router::new()
+        .route("/top10/all-weeks-global.tsv", get(global_tsv))
+        .route("/top10/most-popular.tsv", get(|| async { POPULAR }))
+        .route("/sa/shows/search/filters", get(shows))
+        .route("/yt/channels", get(yt_channels))
+        .route("/yt/playlistItems", get(yt_items))
+        .route("/yt/videos", get(yt_videos))
+        .with_state(fake.clone());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(l, app).await.unwrap();
+        });
+    });
+    (format!("http://{addr}"), fake)
+}
+
+/// A small data directory: the fixture global list and most-popular list.
+fn data_dir() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let top = d.path().join("netflix_top10");
+    std::fs::create_dir_all(&top).unwrap();
+    std::fs::write(
+        top.join("all-weeks-global.tsv"),
+        format!("{GLOBAL}2026-07-19\tFilms (English)\t1\tShipwrecked: Nightmare at Sea\tN/A\t16600000\t1.5\t11100000\t2\n"),
+    )
+    .unwrap();
+    std::fs::write(top.join("most-popular.tsv"), POPULAR).unwrap();
+    d
+}
+
+fn config(data: &Path, base: &str) -> RefreshConfig {
+    let mut c = RefreshConfig::new(data.to_path_buf());
+    c.netflix_base = format!("{base}/top10");
+    c.countries = false;
+    c.sa_base = format!("{base}/sa");
+    c.sa_key = Some("k".into());
+    c.yt_base = format!("{base}/yt");
+    c.yt_key = Some("y".into());
+    c.today = Some("2026-07-28".into());
+    c.http = HttpConfig {
+        timeout: Duration::from_millis(500),
+        attempts: 3,
+        backoff: Duration::from_millis(10),
+        max_retry_after: Duration::from_secs(1),
+    };
+    c
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.clone(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn refresh_pages_merges_and_is_idempotent() {
+    let (base, fake) = serve(Mode::Ok);
+    let data = data_dir();
+    let cfg = config(data.path(), &base);
+    let out = builder::refresh::run(&cfg).unwrap();
+    assert!(out.contains("+1 rows"), "{out}");
+    // Three pages, one of them empty.
+    assert_eq!(fake.hits.load(Ordering::SeqCst), 3);
+    let global =
+        std::fs::read_to_string(data.path().join("netflix_top10/all-weeks-global.tsv")).unwrap();
+    let lines: Vec<&str> = global.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[1].starts_with("2026-07-26\tFilms (English)\t1\tNew Film"),
+        "newest week first"
+    );
+    let sa =
+        std::fs::read_to_string(data.path().join("live/streaming_availability.jsonl")).unwrap();
+    assert_eq!(sa.lines().count(), 2);
+    let yt = std::fs::read_to_string(data.path().join("live/youtube_stats.csv")).unwrap();
+    assert!(
+        yt.contains("v1,2026-07-28,One | Teaser | Netflix,2026-06-01T10:00:00Z,10,2,0,PT2M3S"),
+        "{yt}"
+    );
+    assert!(
+        yt.contains(
+            "v2,2026-07-28,Two | Official Trailer | Netflix,2026-07-01T10:00:00Z,20,,1,PT1M"
+        ),
+        "{yt}"
+    );
+
+    // A second identical refresh changes nothing.
+    let before = snapshot(data.path());
+    let out = builder::refresh::run(&cfg).unwrap();
+    assert!(out.contains("nothing to change"), "{out}");
+    assert_eq!(snapshot(data.path()), before);
+
+    // The build reads what refresh wrote: both live shows become titles.
+    let live =
+        builder::sources::jsonl::read(data.path(), &mut builder::sources::SourceLog::new("x", "y"))
+            .unwrap();
+    assert_eq!(live.len(), 2);
+    assert_eq!(live[0].imdb_id.as_deref(), Some("tt9000001"));
+    assert_eq!(live[0].genres, vec!["drama"]);
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let (base, _) = serve(Mode::Ok);
+    let data = data_dir();
+    let before = snapshot(data.path());
+    let mut cfg = config(data.path(), &base);
+    cfg.dry_run = true;
+    let out = builder::refresh::run(&cfg).unwrap();
+    assert!(out.contains("dry run"), "{out}");
+    assert!(
+        out.contains("netflix_top10/all-weeks-global.tsv: +1 rows"),
+        "{out}"
+    );
+    assert_eq!(snapshot(data.path()), before);
+}
+
+#[test]
+fn rate_limit_is_retried() {
+    let (base, fake) = serve(Mode::TooManyThenOk);
+    let data = data_dir();
+    builder::refresh::run(&config(data.path(), &base)).unwrap();
+    assert_eq!(
+        fake.hits.load(Ordering::SeqCst),
+        4,
+        "one 429, then three pages"
+    );
+}
+
+#[test]
+fn failures_leave_data_byte_identical() {
+    for (mode, expect) in [
+        (Mode::ServerError, "502"),
+        (Mode::MalformedJson, "unexpected JSON"),
+        (Mode::Stall, "timed out"),
+    ] {
+        let (base, fake) = serve(mode);
+        let data = data_dir();
+        let before = snapshot(data.path());
+        let err = builder::refresh::run(&config(data.path(), &base)).unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(msg.contains(expect), "{msg}");
+        assert_eq!(snapshot(data.path()), before, "data changed after {msg}");
+        if mode == Mode::ServerError || mode == Mode::Stall {
+            assert_eq!(
+                fake.hits.load(Ordering::SeqCst),
+                3,
+                "retried up to the attempt limit"
+            );
+        }
+    }
+}
+
+#[test]
+fn truncated_download_is_refused() {
+    let data = data_dir();
+    let before = snapshot(data.path());
+    let app = Router::new().route(
+        "/top10/all-weeks-global.tsv",
+        get(|| async { format!("{GLOBAL}2026-07-26\tFilms (English)\t1\tNew") }),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), app)
+                .await
+                .unwrap();
+        });
+    });
+    let mut cfg = config(data.path(), &format!("http://{addr}"));
+    cfg.sa_key = None;
+    cfg.yt_key = None;
+    let err = builder::refresh::run(&cfg).unwrap_err().to_string();
+    assert!(err.contains(":2:1: 4 fields, header has 9"), "{err}");
+    assert_eq!(snapshot(data.path()), before);
+}
