@@ -174,6 +174,59 @@ impl RefineRequest {
                 .collect(),
             k: k.clamp(1, MAX_K),
         }
+        .fit_body_limit()
+    }
+
+    /// Shrinks candidate metadata until the JSON body fits [`MAX_BODY_BYTES`] with a margin:
+    /// 200 candidates with full descriptions and people do not. Descriptions are cut
+    /// first, then people, then descriptions dropped. The size is estimated (field text
+    /// plus fixed JSON overhead), so no serializer is needed here.
+    fn fit_body_limit(mut self) -> RefineRequest {
+        const BUDGET: usize = MAX_BODY_BYTES - 2048;
+        let fixed: usize = 200
+            + self.feedback.len() * 2
+            + self
+                .seeds
+                .iter()
+                .map(|s| s.id.len() + s.title.len() + 24)
+                .sum::<usize>();
+        let size = |c: &CandidateInfo, desc: usize, people: bool| {
+            let base = 60
+                + c.id.len()
+                + c.title.len() * 2
+                + c.genres.iter().map(|g| g.len() + 3).sum::<usize>()
+                + c.countries.len() * 5;
+            let p = if people {
+                20 + c.people.iter().map(|p| p.len() + 3).sum::<usize>()
+            } else {
+                0
+            };
+            base + p + if desc > 0 { 18 + desc * 2 } else { 0 }
+        };
+        let total = |cs: &[CandidateInfo], desc: usize, people: bool| {
+            fixed
+                + cs.iter()
+                    .map(|c| size(c, desc.min(c.description.chars().count()), people))
+                    .sum::<usize>()
+        };
+        for people in [true, false] {
+            for desc in [DESCRIPTION_CHARS, 60, 40, 0] {
+                if total(&self.candidates, desc, people) <= BUDGET || (!people && desc == 0) {
+                    for c in &mut self.candidates {
+                        c.description = if desc == 0 {
+                            String::new()
+                        } else {
+                            cut(&c.description, desc)
+                        };
+                        if !people {
+                            c.people.clear();
+                        }
+                    }
+                    return self;
+                }
+            }
+        }
+        self
     }
 
     /// Checks the limits; the proxy refuses a request that fails with `bad_request`.
@@ -1904,6 +1957,37 @@ mod tests {
         .expect("minimal request parses");
         assert_eq!(r.k, DEFAULT_K);
         assert_eq!(r.candidates[0].kind, Kind::Show);
+    }
+
+    #[test]
+    fn built_requests_fit_the_body_limit() {
+        let mut cat = Catalog {
+            people: (0..5)
+                .map(|i| format!("Person Number {i} Longname"))
+                .collect(),
+            genres: vec!["comedy".into(), "documentation".into()],
+            ..Catalog::default()
+        };
+        for i in 0..250 {
+            cat.titles.push(Title {
+                id: format!("tt{i:07}"),
+                title: format!("A \"Quoted\" Rather Long Title Number {i}"),
+                description: "é".repeat(400),
+                genres: vec![0, 1],
+                cast: vec![0, 1, 2, 3],
+                directors: vec![4],
+                ..Title::default()
+            });
+        }
+        let all: Vec<usize> = (0..250).collect();
+        let r = RefineRequest::from_catalog(&cat, &[0, 1], &"x".repeat(600), &all, 10);
+        assert_eq!(r.candidates.len(), MAX_CANDIDATES);
+        assert_eq!(r.feedback.chars().count(), MAX_FEEDBACK_CHARS);
+        let bytes = serde_json::to_vec(&r)
+            .map(|b| b.len())
+            .unwrap_or(usize::MAX);
+        assert!(bytes <= MAX_BODY_BYTES, "{bytes} bytes");
+        assert_eq!(r.validate(), Ok(()));
     }
 
     #[test]
