@@ -23,4 +23,4 @@ test:
 	# resolve features differently and recompile half the dependency tree.
 	$(TARGET)/debug/builder build --data data --out public
 	$(ENV) trunk build --release
-	$(ENV) cargo test --workspace --test e2e -- --ignored --test-threads 1
+	$(ENV) cargo test --workspace -- --ignored --test-threads 1
