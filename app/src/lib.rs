@@ -1,69 +1,148 @@
-//! The web app. `api` loads the bundle; `routes` holds the pages.
+//! The web app: downloads the bundle, builds the model once, and serves four pages
+//! (Discover, Title, Trends, Model and data) plus a hidden benchmark route.
+//!
+//! Every page keeps its state in the URL (path and query string), so a link reproduces
+//! what the user saw and back/forward work.
 
 pub mod api;
+pub mod bench;
+pub mod charts;
+pub mod combobox;
+pub mod data;
+pub mod discover;
+pub mod state;
+pub mod title;
+pub mod trends;
+pub mod ui;
+pub mod url;
 
 use std::sync::Arc;
 
-use engine::Bundle;
 use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+use crate::state::{AppData, Seen};
 
 /// Where the bundle is in the app's lifecycle.
 #[derive(Clone)]
 pub enum LoadState {
-    /// Download in progress.
-    Loading,
+    /// Download in progress: bytes received and, when the server said, bytes in all.
+    Loading(u64, Option<u64>),
+    /// Downloaded; decoding and building the model.
+    Preparing,
     /// Decoded and ready.
-    Ready(Arc<Bundle>),
+    Ready(Arc<AppData>),
     /// Missing, corrupt or incompatible: the message says which.
     Failed(String),
 }
 
-/// The root component.
+/// The router base: the path of the document's `<base href>` without its trailing slash,
+/// so the site works when served under a sub-path such as `/repo-name/`.
+fn router_base() -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    // base_uri is absolute ("http://host/repo/"): keep only its path.
+    let path = base
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        .unwrap_or_default();
+    path.trim_end_matches('/').to_owned()
+}
+
+/// The root component: loads the bundle, then renders the router.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = RwSignal::new(LoadState::Loading);
+    let state = RwSignal::new(LoadState::Loading(0, None));
+    provide_context(Seen::load());
     leptos::task::spawn_local(async move {
-        let next = match api::load_bundle().await {
-            Ok(b) => LoadState::Ready(Arc::new(b)),
+        let progress =
+            move |got: u64, total: Option<u64>| state.set(LoadState::Loading(got, total));
+        let next = match api::load_bundle(progress).await {
+            Ok(bytes) => {
+                state.set(LoadState::Preparing);
+                // Let the browser paint "Preparing…" before the synchronous decode and build.
+                api::next_frame().await;
+                match AppData::from_bytes(&bytes) {
+                    Ok(d) => LoadState::Ready(Arc::new(d)),
+                    Err(e) => LoadState::Failed(e),
+                }
+            }
             Err(e) => LoadState::Failed(e),
         };
         state.set(next);
     });
+    let base = router_base();
     view! {
-        <header class="top"><h1>"What to watch next"</h1></header>
-        <main>
-            {move || match state.get() {
-                LoadState::Loading => view! { <p class="status" role="status">"Loading the catalog…"</p> }.into_any(),
-                LoadState::Failed(msg) => view! { <p class="error" role="alert">{msg}</p> }.into_any(),
-                LoadState::Ready(b) => view! { <Discover bundle=b /> }.into_any(),
-            }}
-        </main>
+        <Router base=base>
+            <a class="skip" href="#main">"Skip to content"</a>
+            <header class="top">
+                <A href="/" attr:class="brand">"What to watch next"</A>
+                <nav aria-label="Pages">
+                    <A href="/">"Discover"</A>
+                    <A href="/trends">"Trends"</A>
+                    <A href="/data">"Model & data"</A>
+                </nav>
+            </header>
+            <main id="main">
+                {move || match state.get() {
+                    LoadState::Loading(got, total) => view! { <LoadingView got total /> }.into_any(),
+                    LoadState::Preparing => view! {
+                        <p class="status" role="status" id="loading">"Preparing recommendations…"</p>
+                    }.into_any(),
+                    LoadState::Failed(msg) => view! {
+                        <div class="error" role="alert" id="load-error">
+                            <h2>"The catalog could not be loaded"</h2>
+                            <p>{msg}</p>
+                            <p>"Reload the page to try again. If this persists, the site's data file needs rebuilding."</p>
+                        </div>
+                    }.into_any(),
+                    LoadState::Ready(d) => {
+                        provide_context(d.clone());
+                        view! { <Pages /> }.into_any()
+                    }
+                }}
+            </main>
+        </Router>
     }
 }
 
-/// Title count, data week and a search box that lists matches as you type.
+/// The routes, once the data is ready.
 #[component]
-fn Discover(bundle: Arc<Bundle>) -> impl IntoView {
-    let query = RwSignal::new(String::new());
-    let count = bundle.body.catalog.titles.len();
-    let week = bundle.header.data_week.clone();
-    let b = bundle.clone();
-    let hits = move || {
-        let q = query.get();
-        engine::search::search_titles(&b.body.catalog, &q, 20)
-            .into_iter()
-            .map(|i| {
-                let t = &b.body.catalog.titles[i];
-                let year = t.year.map(|y| y.to_string()).unwrap_or_default();
-                view! { <li class="hit">{t.title.clone()}" "<span class="muted">{year}</span></li> }
-            })
-            .collect_view()
-    };
+fn Pages() -> impl IntoView {
     view! {
-        <p id="summary" class="status">{format!("{count} titles, data through week {week}")}</p>
-        <label for="q">"Search titles"</label>
-        <input id="q" type="search" autocomplete="off"
-            on:input=move |ev| query.set(event_target_value(&ev)) />
-        <ul id="hits">{hits}</ul>
+        <Routes fallback=|| view! { <p class="empty">"No such page. "<A href="/">"Go to Discover"</A></p> }>
+            <Route path=path!("/") view=discover::Discover />
+            <Route path=path!("/title/:id") view=title::TitlePage />
+            <Route path=path!("/trends") view=trends::TrendsPage />
+            <Route path=path!("/data") view=data::DataPage />
+            <Route path=path!("/bench") view=bench::BenchPage />
+        </Routes>
+    }
+}
+
+/// Download progress: bytes of total when the length is known, else bytes only.
+#[component]
+fn LoadingView(got: u64, total: Option<u64>) -> impl IntoView {
+    let text = match total {
+        Some(t) if t >= got && t > 0 => {
+            format!(
+                "Loading the catalog… {} of {}",
+                ui::bytes(got),
+                ui::bytes(t)
+            )
+        }
+        _ => format!("Loading the catalog… {}", ui::bytes(got)),
+    };
+    let bar = total.filter(|&t| t >= got && t > 0).map(|t| {
+        view! { <progress max=t.to_string() value=got.to_string()></progress> }
+    });
+    view! {
+        <div class="status" role="status" id="loading">
+            <p>{text}</p>
+            {bar}
+        </div>
     }
 }

@@ -1,0 +1,175 @@
+//! Model and data: freshness per source, row counts, match rates, the lowest-confidence
+//! matches, and the metrics history as charts.
+
+use std::collections::BTreeMap;
+
+use charming::datatype::CompositeValue;
+use leptos::prelude::*;
+
+use crate::charts::{build, Chart};
+use crate::ui::{thousands, use_data};
+
+/// The Model and data page (`/data`).
+#[component]
+pub fn DataPage() -> impl IntoView {
+    let data = use_data();
+    let b = &data.bundle;
+    let report = &b.body.report;
+    let h = &b.header;
+    let cat = data.catalog();
+    let summary = format!(
+        "Bundle built {} from revision {}, format v{}, data through week {}. {} titles, {} people, {} Top 10 rows. Decoding and building the model took {:.0} ms in this browser.",
+        h.build_time,
+        h.git_rev,
+        h.format_version,
+        h.data_week,
+        thousands(cat.titles.len() as u64),
+        thousands(cat.people.len() as u64),
+        thousands(data.trends().global.len() as u64),
+        data.prepare_ms,
+    );
+
+    let sources = if report.sources.is_empty() {
+        view! { <p class="muted">"This bundle carries no source report."</p> }.into_any()
+    } else {
+        view! {
+            <div class="table-wrap">
+                <table id="sources-table">
+                    <thead><tr><th scope="col">"Source"</th><th scope="col">"File"</th><th scope="col">"Latest"</th><th scope="col">"Rows read"</th><th scope="col">"Rejected"</th></tr></thead>
+                    <tbody>
+                        {report.sources.iter().map(|s| {
+                            let rejects = s.rejects.iter().take(5).map(|r| {
+                                let col = r.column.clone().map(|c| format!(" [{c}]")).unwrap_or_default();
+                                format!("line {}{col}: {}", r.line, r.reason)
+                            }).collect::<Vec<_>>();
+                            view! {
+                                <tr>
+                                    <td><code>{s.name.clone()}</code></td>
+                                    <td class="small">{s.file.clone()}</td>
+                                    <td>{s.latest.clone().unwrap_or_else(|| "—".into())}</td>
+                                    <td class="num">{thousands(s.rows_read)}</td>
+                                    <td class="num" title=rejects.join("\n")>{thousands(s.rows_rejected)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+
+    let joins = if report.joins.is_empty() {
+        view! { <p class="muted">"No joins reported."</p> }.into_any()
+    } else {
+        let names: Vec<String> = report.joins.iter().map(|j| j.name.clone()).collect();
+        let rates: Vec<CompositeValue> = report
+            .joins
+            .iter()
+            .map(|j| CompositeValue::from((j.rate() * 1000.0).round() / 10.0))
+            .collect();
+        let chart = build::bars(names, "% matched", vec![("Match rate".into(), rates)]);
+        view! {
+            <div class="table-wrap">
+                <table id="joins-table">
+                    <thead><tr><th scope="col">"Join"</th><th scope="col">"Matched"</th><th scope="col">"Of"</th><th scope="col">"Rate"</th></tr></thead>
+                    <tbody>
+                        {report.joins.iter().map(|j| view! {
+                            <tr><td>{j.name.clone()}</td><td class="num">{thousands(j.matched)}</td><td class="num">{thousands(j.total)}</td>
+                                <td class="num">{format!("{:.1}%", j.rate() * 100.0)}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <Chart option=move || chart.clone() height=260 label="Match rate per join" />
+        }
+        .into_any()
+    };
+
+    let low = if report.low_confidence.is_empty() {
+        view! { <p class="muted">"No low-confidence matches reported."</p> }.into_any()
+    } else {
+        view! {
+            <div class="table-wrap">
+                <table id="low-table">
+                    <thead><tr><th scope="col">"Join"</th><th scope="col">"Source text"</th><th scope="col">"Matched to"</th><th scope="col">"Similarity"</th></tr></thead>
+                    <tbody>
+                        {report.low_confidence.iter().take(30).map(|m| view! {
+                            <tr><td class="small">{m.join.clone()}</td><td>{m.left.clone()}</td><td>{m.right.clone()}</td>
+                                <td class="num">{format!("{:.2}", m.score)}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+
+    let history = &b.body.metrics_history;
+    let metrics = if history.is_empty() {
+        view! { <p class="muted">"No metrics history in this bundle yet."</p> }.into_any()
+    } else {
+        // One chart per metric family (the part after the kind prefix, e.g. `map@10`), one
+        // line per kind, so values of different scales never share an axis.
+        let labels: Vec<String> = history
+            .iter()
+            .map(|r| {
+                let rev: String = r.git_rev.chars().take(7).collect();
+                format!("{} {rev}", r.time.get(..10).unwrap_or(&r.time))
+            })
+            .collect();
+        let mut families: BTreeMap<String, BTreeMap<String, Vec<Option<f64>>>> = BTreeMap::new();
+        for (k, r) in history.iter().enumerate() {
+            for (name, v) in &r.values {
+                let (kind, metric) = name.split_once('.').unwrap_or(("all", name.as_str()));
+                let row = families
+                    .entry(metric.to_owned())
+                    .or_default()
+                    .entry(kind.to_owned())
+                    .or_insert_with(|| vec![None; history.len()]);
+                row[k] = Some(*v);
+            }
+        }
+        let latest = history
+            .last()
+            .map(|r| r.weights.clone())
+            .unwrap_or_default();
+        view! {
+            <div class="grid2">
+                {families.into_iter().map(|(metric, kinds)| {
+                    let series: Vec<(String, Vec<CompositeValue>)> = kinds.into_iter()
+                        .map(|(k, vals)| (k, vals.into_iter().map(build::gap).collect())).collect();
+                    let chart = build::lines(labels.clone(), &metric, false, series);
+                    let label = format!("{metric} per build");
+                    view! { <div><h3>{metric.clone()}</h3><Chart option=move || chart.clone() height=240 label /></div> }
+                }).collect_view()}
+            </div>
+            <h3>"Weights of the latest build"</h3>
+            <ul class="weights">
+                {latest.into_iter().map(|(k, v)| view! { <li><code>{k}</code>" = "{format!("{v:.3}")}</li> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+
+    view! {
+        <h1 class="page-title">"Model and data"</h1>
+        <p class="lede" id="data-summary">{summary}</p>
+        <section aria-labelledby="fresh-h">
+            <h2 id="fresh-h">"Sources: freshness and row counts"</h2>
+            {sources}
+        </section>
+        <section aria-labelledby="join-h">
+            <h2 id="join-h">"Match rates"</h2>
+            {joins}
+        </section>
+        <section aria-labelledby="low-h">
+            <h2 id="low-h">"Lowest-confidence matches"</h2>
+            {low}
+        </section>
+        <section aria-labelledby="metrics-h">
+            <h2 id="metrics-h">"Offline metrics per build"</h2>
+            {metrics}
+        </section>
+    }
+}

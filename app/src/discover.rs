@@ -1,0 +1,399 @@
+//! Discover: search, a taste profile (liked and disliked titles), filters, diversity and k,
+//! and the recommendations as cards. All of it lives in the URL query string.
+
+use engine::recommend::{recommend, Recommendation};
+use engine::Kind;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::combobox::SearchBox;
+use crate::state::Seen;
+use crate::ui::{use_data, TitleCard};
+use crate::url::DiscoverState;
+
+/// Reads the Discover state from the URL and gives a way to change it (a new history entry).
+fn use_discover_state() -> (Memo<DiscoverState>, Callback<DiscoverState>) {
+    let q = use_query_map();
+    let st = Memo::new(move |_| q.with(DiscoverState::from_query));
+    let navigate = use_navigate();
+    let go = Callback::new(move |s: DiscoverState| {
+        navigate(&format!("/{}", s.to_query()), NavigateOptions::default());
+    });
+    (st, go)
+}
+
+/// Results of one run and how long the engine took.
+#[derive(Clone, PartialEq)]
+struct Results {
+    recs: Vec<Recommendation>,
+    ms: f64,
+}
+
+/// The Discover page.
+#[component]
+pub fn Discover() -> impl IntoView {
+    let data = use_data();
+    let seen = expect_context::<Seen>();
+    let (st, go) = use_discover_state();
+    let update = move |f: &dyn Fn(&mut DiscoverState)| {
+        let mut s = st.get_untracked();
+        f(&mut s);
+        go.run(s);
+    };
+
+    let d = data.clone();
+    let results = Memo::new(move |_| {
+        let s = st.get();
+        let exclude: Vec<usize> = if s.hide_seen {
+            seen.0
+                .with(|set| set.iter().filter_map(|id| d.index(id)).collect())
+        } else {
+            Vec::new()
+        };
+        let q = s.to_query_for(&d, exclude);
+        let t0 = crate::api::now_ms();
+        let recs = recommend(&d.model, d.catalog(), &q);
+        Results {
+            recs,
+            ms: crate::api::now_ms() - t0,
+        }
+    });
+
+    let d1 = data.clone();
+    // Record when the first results reached the screen, for the cold-load test.
+    Effect::new(move |_| {
+        if results.with(|r| !r.recs.is_empty()) {
+            mark_first_results();
+        }
+    });
+
+    let on_pick = Callback::new(move |i: usize| {
+        let id = d1.catalog().titles.get(i).map(|t| t.id.clone());
+        update(&|s| {
+            if let Some(id) = &id {
+                s.disliked.retain(|x| x != id);
+                if !s.liked.contains(id) {
+                    s.liked.push(id.clone());
+                }
+            }
+        });
+    });
+    let d2 = data.clone();
+    let on_like = Callback::new(move |id: String| {
+        if d2.index(&id).is_some() {
+            update(&|s| {
+                if !s.liked.contains(&id) {
+                    s.liked.push(id.clone());
+                }
+            });
+        }
+    });
+
+    view! {
+        <h1 class="page-title">"Discover"</h1>
+        <p class="lede" id="summary">
+            {format!("{} titles, data through week {}. ", data.catalog().titles.len(), data.bundle.header.data_week)}
+            "Search for something you liked, then tune the list."
+        </p>
+        <div class="discover">
+            <aside class="panel controls" aria-label="Your taste profile and filters">
+                <SearchBox id="q" label="Search titles and people" on_pick />
+                <Profile st go />
+                <FilterPanel st go />
+            </aside>
+            <section class="results" aria-labelledby="results-h">
+                <ResultsHeader st go results />
+                {move || {
+                    let r = results.get();
+                    let s = st.get();
+                    if r.recs.is_empty() {
+                        let advice = if s.has_filters() {
+                            "No titles match these filters. Loosen them: remove a genre exclusion, widen the years, lower the minimum IMDb score or show seen titles again."
+                        } else {
+                            "No similar titles found. Add another title you liked to the profile."
+                        };
+                        view! { <p class="empty" id="no-results" role="status">{advice}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ol class="cards" id="results">
+                                {r.recs.into_iter().map(|rec| view! { <TitleCard rec on_like /> }).collect_view()}
+                            </ol>
+                        }.into_any()
+                    }
+                }}
+                <div class="refine-slot" id="refine-slot"></div>
+            </section>
+        </div>
+    }
+}
+
+/// Heading, count, timing, diversity slider, k and "hide seen".
+#[component]
+fn ResultsHeader(
+    st: Memo<DiscoverState>,
+    go: Callback<DiscoverState>,
+    results: Memo<Results>,
+) -> impl IntoView {
+    let set = move |f: &dyn Fn(&mut DiscoverState)| {
+        let mut s = st.get_untracked();
+        f(&mut s);
+        go.run(s);
+    };
+    view! {
+        <div class="results-head">
+            <h2 id="results-h">
+                {move || if st.with(|s| s.liked.is_empty()) {
+                    "Popular and well rated".to_string()
+                } else {
+                    "Recommended for your profile".to_string()
+                }}
+            </h2>
+            <p class="muted small" id="timing">
+                {move || results.with(|r| format!("{} results in {:.2} ms", r.recs.len(), r.ms))}
+            </p>
+            <div class="tune">
+                <label class="slider">
+                    <span>"Diversity "<output id="div-out">{move || format!("{:.0}%", st.get().diversity * 100.0)}</output></span>
+                    <input id="diversity" type="range" min="0" max="1" step="0.05"
+                        prop:value=move || st.get().diversity.to_string()
+                        on:change=move |ev| {
+                            let v: f32 = event_target_value(&ev).parse().unwrap_or(0.0);
+                            set(&|s| s.diversity = v.clamp(0.0, 1.0));
+                        } />
+                </label>
+                <label>
+                    "Show "
+                    <select id="k" on:change=move |ev| {
+                        let v: usize = event_target_value(&ev).parse().unwrap_or(12);
+                        set(&|s| s.k = v);
+                    }>
+                        {[6usize, 12, 24, 48].into_iter().map(|k| view! {
+                            <option value=k.to_string() selected=move || st.get().k == k>{k.to_string()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="check">
+                    <input id="hide-seen" type="checkbox" prop:checked=move || st.get().hide_seen
+                        on:change=move |ev| {
+                            let v = event_target_checked(&ev);
+                            set(&|s| s.hide_seen = v);
+                        } />
+                    "Hide seen"
+                </label>
+            </div>
+        </div>
+    }
+}
+
+/// The liked and disliked titles, each with thumbs up / down and remove.
+#[component]
+fn Profile(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl IntoView {
+    let data = use_data();
+    let set = move |f: &dyn Fn(&mut DiscoverState)| {
+        let mut s = st.get_untracked();
+        f(&mut s);
+        go.run(s);
+    };
+    view! {
+        <section class="profile" aria-labelledby="profile-h">
+            <h2 id="profile-h" class="small-h">"Your taste profile"</h2>
+            {move || {
+                let s = st.get();
+                if s.liked.is_empty() && s.disliked.is_empty() {
+                    return view! {
+                        <p class="muted small" id="profile-empty">"Empty. Pick titles above: 👍 pulls results towards a title, 👎 pushes them away."</p>
+                    }.into_any();
+                }
+                let items: Vec<(String, bool)> = s.liked.iter().map(|id| (id.clone(), true))
+                    .chain(s.disliked.iter().map(|id| (id.clone(), false))).collect();
+                let d = data.clone();
+                view! {
+                    <ul class="profile-list" id="profile">
+                        {items.into_iter().map(|(id, liked)| {
+                            let name = d.index(&id).and_then(|i| d.catalog().titles.get(i))
+                                .map(|t| t.title.clone()).unwrap_or_else(|| format!("Unknown title {id}"));
+                            let (a, b, c) = (id.clone(), id.clone(), id.clone());
+                            view! {
+                                <li class="pchip" class:disliked=!liked data-id=id.clone()>
+                                    <span class="pname">{name.clone()}</span>
+                                    <button class="icon" aria-label=format!("Like {name}") aria-pressed=liked.to_string()
+                                        on:click=move |_| set(&|s| {
+                                            s.disliked.retain(|x| *x != a);
+                                            if !s.liked.contains(&a) { s.liked.push(a.clone()); }
+                                        })>"👍"</button>
+                                    <button class="icon" aria-label=format!("Dislike {name}") aria-pressed=(!liked).to_string()
+                                        on:click=move |_| set(&|s| {
+                                            s.liked.retain(|x| *x != b);
+                                            if !s.disliked.contains(&b) { s.disliked.push(b.clone()); }
+                                        })>"👎"</button>
+                                    <button class="icon" aria-label=format!("Remove {name}")
+                                        on:click=move |_| set(&|s| {
+                                            s.liked.retain(|x| *x != c);
+                                            s.disliked.retain(|x| *x != c);
+                                        })>"✕"</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <button class="ghost small" on:click=move |_| set(&|s| { s.liked.clear(); s.disliked.clear(); })>"Clear profile"</button>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Type, years, genres in/out, minimum IMDb, country and age ratings.
+#[component]
+fn FilterPanel(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl IntoView {
+    let data = use_data();
+    let cat = data.catalog();
+    let set = move |f: &dyn Fn(&mut DiscoverState)| {
+        let mut s = st.get_untracked();
+        f(&mut s);
+        go.run(s);
+    };
+    let mut genres: Vec<String> = cat.genres.clone();
+    genres.sort();
+    // Countries and age ratings by how many titles carry them: the common ones first.
+    let mut country_counts = vec![0usize; cat.countries.len()];
+    let mut ages: std::collections::HashMap<String, usize> = Default::default();
+    for t in &cat.titles {
+        for &c in &t.countries {
+            if let Some(n) = country_counts.get_mut(c as usize) {
+                *n += 1;
+            }
+        }
+        if let Some(a) = &t.age_rating {
+            *ages.entry(a.clone()).or_default() += 1;
+        }
+    }
+    let mut countries: Vec<(String, usize)> = cat
+        .countries
+        .iter()
+        .cloned()
+        .zip(country_counts)
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    countries.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut ages: Vec<(String, usize)> = ages.into_iter().collect();
+    ages.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ages.truncate(14);
+    let names: std::collections::HashMap<String, String> = data
+        .trends()
+        .countries
+        .iter()
+        .map(|c| (c.iso2.clone(), c.name.clone()))
+        .collect();
+
+    let year = move |v: String| v.trim().parse::<u16>().ok();
+    view! {
+        <details class="filters" open>
+            <summary><h2 class="small-h">"Filters"</h2></summary>
+            <div class="field">
+                <label for="f-kind">"Type"</label>
+                <select id="f-kind" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    set(&|s| s.kind = match v.as_str() { "movie" => Some(Kind::Movie), "show" => Some(Kind::Show), _ => None });
+                }>
+                    <option value="" selected=move || st.get().kind.is_none()>"Same as profile"</option>
+                    <option value="movie" selected=move || st.get().kind == Some(Kind::Movie)>"Movies"</option>
+                    <option value="show" selected=move || st.get().kind == Some(Kind::Show)>"Series"</option>
+                </select>
+            </div>
+            <div class="field two">
+                <label>"From year"
+                    <input id="f-from" type="number" min="1900" max="2100" inputmode="numeric"
+                        prop:value=move || st.get().year_min.map(|y| y.to_string()).unwrap_or_default()
+                        on:change=move |ev| { let v = year(event_target_value(&ev)); set(&|s| s.year_min = v); } />
+                </label>
+                <label>"To year"
+                    <input id="f-to" type="number" min="1900" max="2100" inputmode="numeric"
+                        prop:value=move || st.get().year_max.map(|y| y.to_string()).unwrap_or_default()
+                        on:change=move |ev| { let v = year(event_target_value(&ev)); set(&|s| s.year_max = v); } />
+                </label>
+            </div>
+            <div class="field">
+                <label for="f-imdb">"Minimum IMDb score"</label>
+                <select id="f-imdb" on:change=move |ev| {
+                    let v = event_target_value(&ev).parse::<f32>().ok().filter(|v| *v > 0.0);
+                    set(&|s| s.min_imdb = v);
+                }>
+                    {[0.0f32, 5.0, 6.0, 6.5, 7.0, 7.5, 8.0, 8.5].into_iter().map(|v| {
+                        let label = if v == 0.0 { "Any".to_string() } else { format!("{v:.1}+") };
+                        view! { <option value=v.to_string() selected=move || st.get().min_imdb.unwrap_or(0.0) == v>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-country">"Production country"</label>
+                <select id="f-country" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    set(&|s| s.country = (!v.is_empty()).then(|| v.clone()));
+                }>
+                    <option value="" selected=move || st.get().country.is_none()>"Any"</option>
+                    {countries.into_iter().map(|(code, n)| {
+                        let label = match names.get(&code) { Some(nm) => format!("{nm} ({n})"), None => format!("{code} ({n})") };
+                        let c2 = code.clone();
+                        view! { <option value=code selected=move || st.get().country.as_deref() == Some(c2.as_str())>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <fieldset class="field">
+                <legend>"Genres " <span class="muted small">"(click: include, again: exclude, again: clear)"</span></legend>
+                <div class="toggles" id="f-genres">
+                    {genres.into_iter().map(|g| {
+                        let (g1, g2, g3, g4) = (g.clone(), g.clone(), g.clone(), g.clone());
+                        let status = move || st.with(|s| if s.genres_in.contains(&g1) { 1 } else if s.genres_out.contains(&g1) { 2 } else { 0 });
+                        let status2 = status.clone();
+                        let status3 = status.clone();
+                        view! {
+                            <button class="toggle" data-genre=g4
+                                class:inc=move || status() == 1 class:exc=move || status2() == 2
+                                aria-label=move || format!("{}: {}", g3, ["not filtered", "included", "excluded"][status3()])
+                                on:click=move |_| set(&|s| {
+                                    if s.genres_in.contains(&g2) {
+                                        s.genres_in.retain(|x| *x != g2);
+                                        s.genres_out.push(g2.clone());
+                                    } else if s.genres_out.contains(&g2) {
+                                        s.genres_out.retain(|x| *x != g2);
+                                    } else {
+                                        s.genres_in.push(g2.clone());
+                                    }
+                                })>{g}</button>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <fieldset class="field">
+                <legend>"Age ratings " <span class="muted small">"(any when none chosen)"</span></legend>
+                <div class="toggles" id="f-ages">
+                    {ages.into_iter().map(|(a, _)| {
+                        let (a1, a2) = (a.clone(), a.clone());
+                        let on = move || st.with(|s| s.ages.contains(&a1));
+                        let on2 = on.clone();
+                        view! {
+                            <button class="toggle" class:inc=on aria-pressed=move || on2().to_string()
+                                on:click=move |_| set(&|s| {
+                                    if s.ages.contains(&a2) { s.ages.retain(|x| *x != a2); } else { s.ages.push(a2.clone()); }
+                                })>{a}</button>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <button class="ghost small" id="f-reset" on:click=move |_| set(&|s| {
+                let keep = (s.liked.clone(), s.disliked.clone(), s.k, s.diversity);
+                *s = DiscoverState { liked: keep.0, disliked: keep.1, k: keep.2, diversity: keep.3, ..DiscoverState::default() };
+            })>"Reset filters"</button>
+        </details>
+    }
+}
+
+/// Sets `window.__firstResultsMs` (ms since navigation start) the first time results show.
+fn mark_first_results() {
+    let Some(w) = web_sys::window() else { return };
+    let key = wasm_bindgen::JsValue::from_str("__firstResultsMs");
+    if js_sys::Reflect::get(&w, &key).is_ok_and(|v| v.is_undefined()) {
+        let _ = js_sys::Reflect::set(&w, &key, &crate::api::now_ms().into());
+    }
+}

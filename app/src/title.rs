@@ -1,0 +1,260 @@
+//! Title page: metadata, description, similar titles, Top 10 history (per season), the
+//! countries where it charted, trailer stats and the sources it was merged from.
+
+use std::collections::BTreeMap;
+
+use engine::recommend::{recommend, Query};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::charts::{build, Chart};
+use crate::ui::{thousands, use_data, TitleCard};
+
+/// The title page for `/title/:id`.
+#[component]
+pub fn TitlePage() -> impl IntoView {
+    let params = use_params_map();
+    let data = use_data();
+    move || {
+        let id = params.with(|p| p.get("id").unwrap_or_default());
+        match data.index(&id) {
+            Some(i) => view! { <TitleView i /> }.into_any(),
+            None => view! {
+                <div class="empty" role="alert">
+                    <h1>"Title not found"</h1>
+                    <p>{format!("No title with id “{id}” in this catalog. ")}<A href="/">"Search on Discover"</A></p>
+                </div>
+            }
+            .into_any(),
+        }
+    }
+}
+
+/// The page body for one title.
+#[component]
+fn TitleView(i: usize) -> impl IntoView {
+    let data = use_data();
+    let cat = data.catalog();
+    let trends = data.trends();
+    let t = &cat.titles[i];
+    let people = |v: &[u32], max: usize| -> String {
+        v.iter()
+            .take(max)
+            .map(|&p| cat.person(p))
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut facts: Vec<(&'static str, String)> = Vec::new();
+    if let Some(s) = t.imdb_score {
+        let votes = t
+            .imdb_votes
+            .map(|v| format!(" ({} votes)", thousands(v as u64)))
+            .unwrap_or_default();
+        facts.push(("IMDb", format!("{s:.1}{votes}")));
+    }
+    if let Some(s) = t.tmdb_score {
+        facts.push(("TMDB", format!("{s:.1}")));
+    }
+    if let Some(a) = &t.age_rating {
+        facts.push(("Age rating", a.clone()));
+    }
+    if let Some(r) = t.runtime_min {
+        facts.push(("Runtime", format!("{r} min")));
+    }
+    if let Some(s) = t.seasons {
+        facts.push(("Seasons", s.to_string()));
+    }
+    if !t.directors.is_empty() {
+        facts.push(("Director", people(&t.directors, 4)));
+    }
+    if !t.cast.is_empty() {
+        facts.push(("Cast", people(&t.cast, 10)));
+    }
+    if !t.countries.is_empty() {
+        let c: Vec<&str> = t
+            .countries
+            .iter()
+            .filter_map(|&c| cat.countries.get(c as usize).map(String::as_str))
+            .collect();
+        facts.push(("Countries", c.join(", ")));
+    }
+    let like_href = format!("/?like={}", crate::url::encode(&t.id));
+    let similar = recommend(&data.model, cat, &Query::like(i, 6));
+
+    // Top 10 history, grouped by season label ("" for films and unlabelled rows).
+    let rows: Vec<&engine::trends::WeeklyEntry> = trends
+        .global
+        .iter()
+        .filter(|e| e.title as usize == i)
+        .collect();
+    let mut by_season: BTreeMap<String, Vec<&engine::trends::WeeklyEntry>> = BTreeMap::new();
+    for e in &rows {
+        by_season
+            .entry(e.season.clone().unwrap_or_default())
+            .or_default()
+            .push(e);
+    }
+    let history = if rows.is_empty() {
+        view! { <p class="muted">"Never on Netflix's global weekly Top 10."</p> }.into_any()
+    } else {
+        let mut weeks: Vec<u16> = rows.iter().map(|e| e.week).collect();
+        weeks.sort_unstable();
+        weeks.dedup();
+        let labels: Vec<String> = weeks
+            .iter()
+            .map(|&w| trends.weeks.get(w as usize).cloned().unwrap_or_default())
+            .collect();
+        let series = |f: &dyn Fn(&engine::trends::WeeklyEntry) -> f64| {
+            by_season
+                .iter()
+                .map(|(season, es)| {
+                    let name = if season.is_empty() {
+                        t.title.clone()
+                    } else {
+                        season.clone()
+                    };
+                    let vals = weeks
+                        .iter()
+                        .map(|w| build::gap(es.iter().find(|e| e.week == *w).map(|e| f(e))))
+                        .collect();
+                    (name, vals)
+                })
+                .collect::<Vec<_>>()
+        };
+        let hours = build::bars(
+            labels.clone(),
+            "hours viewed",
+            series(&|e| e.hours_viewed as f64),
+        );
+        let ranks = build::lines(labels, "rank", true, series(&|e| e.rank as f64));
+        let weeks_n = weeks.len();
+        let best = rows.iter().map(|e| e.rank).min().unwrap_or(0);
+        let total: u64 = rows.iter().map(|e| e.hours_viewed).sum();
+        view! {
+            <p>{format!("{weeks_n} week{} on the global Top 10, best rank #{best}, {} hours viewed in charting weeks.",
+                if weeks_n == 1 { "" } else { "s" }, thousands(total))}</p>
+            <h3>"Hours viewed per week"</h3>
+            <Chart option=move || hours.clone() label="Hours viewed per week in the Top 10" />
+            <h3>"Weekly rank"</h3>
+            <Chart option=move || ranks.clone() height=260 label="Weekly rank in the Top 10" />
+        }
+        .into_any()
+    };
+
+    // Countries: longest runs first.
+    let mut runs: Vec<&engine::trends::CountryRun> = trends
+        .country_runs
+        .iter()
+        .filter(|r| r.title as usize == i)
+        .collect();
+    runs.sort_by(|a, b| b.weeks.cmp(&a.weeks).then(a.best_rank.cmp(&b.best_rank)));
+    let week = |w: u16| trends.weeks.get(w as usize).cloned().unwrap_or_default();
+    let through = trends
+        .countries_through
+        .clone()
+        .unwrap_or_else(|| "an earlier date".into());
+    let countries = if runs.is_empty() {
+        view! { <p class="muted">"Not on any country's Top 10 in the snapshot."</p> }.into_any()
+    } else {
+        view! {
+            <p class="muted small">{format!("Country lists in this snapshot end {through}.")}</p>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr><th scope="col">"Country"</th><th scope="col">"Weeks"</th><th scope="col">"Best rank"</th><th scope="col">"First"</th><th scope="col">"Last"</th></tr></thead>
+                    <tbody>
+                        {runs.iter().map(|r| {
+                            let name = trends.countries.get(r.country as usize).map(|c| c.name.clone()).unwrap_or_default();
+                            view! { <tr><td>{name}</td><td>{r.weeks}</td><td>{format!("#{}", r.best_rank)}</td><td>{week(r.first_week)}</td><td>{week(r.last_week)}</td></tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+
+    let trailers: Vec<&engine::trends::Trailer> = trends
+        .trailers
+        .iter()
+        .filter(|tr| tr.title as usize == i)
+        .collect();
+    let trailers_view = if trailers.is_empty() {
+        view! { <p class="muted">"No trailer statistics for this title."</p> }.into_any()
+    } else {
+        view! {
+            <div class="table-wrap">
+                <table>
+                    <thead><tr><th scope="col">"Video"</th><th scope="col">"Published"</th><th scope="col">"Views"</th><th scope="col">"Likes"</th><th scope="col">"Comments"</th><th scope="col">"Read on"</th></tr></thead>
+                    <tbody>
+                        {trailers.iter().map(|tr| {
+                            let opt = |v: Option<u64>| v.map(thousands).unwrap_or_else(|| "—".into());
+                            view! { <tr>
+                                <td>{tr.video_title.clone()}</td><td>{tr.published.clone()}</td>
+                                <td>{thousands(tr.views)}</td><td>{opt(tr.likes)}</td><td>{opt(tr.comments)}</td><td>{tr.fetched.clone()}</td>
+                            </tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+
+    let sources = t
+        .sources
+        .iter()
+        .map(|s| view! { <li><code>{s.source.clone()}</code>" · "{s.id.clone()}</li> })
+        .collect_view();
+    let description = if t.description.is_empty() {
+        "No description in the sources.".to_string()
+    } else {
+        t.description.clone()
+    };
+    let trend_note = t.trend_only.then(|| {
+        view! { <p class="muted small">"Known only from the Top 10 lists: no catalog record matched this title, so it has no metadata and is not recommended."</p> }
+    });
+
+    view! {
+        <article class="title-page">
+            <p class="crumbs"><A href="/">"← Discover"</A></p>
+            <h1 class="page-title" id="title-h">{t.title.clone()}</h1>
+            <p class="meta">{crate::ui::meta_line(&data, i)}</p>
+            <div class="title-top">
+                <div>
+                    <p class="description">{description}</p>
+                    {trend_note}
+                    <p><A href=like_href attr:class="button">"👍 Recommend titles like this"</A></p>
+                </div>
+                <dl class="facts">
+                    {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                </dl>
+            </div>
+            <section aria-labelledby="sim-h">
+                <h2 id="sim-h">"Similar titles"</h2>
+                {if similar.is_empty() {
+                    view! { <p class="muted">"No similar titles: this title has too little metadata."</p> }.into_any()
+                } else {
+                    view! { <ol class="cards" id="similar">{similar.into_iter().map(|rec| view! { <TitleCard rec /> }).collect_view()}</ol> }.into_any()
+                }}
+            </section>
+            <section aria-labelledby="hist-h">
+                <h2 id="hist-h">"Top 10 history"</h2>
+                {history}
+            </section>
+            <section aria-labelledby="ctry-h">
+                <h2 id="ctry-h">"Countries where it charted"</h2>
+                {countries}
+            </section>
+            <section aria-labelledby="trailer-h">
+                <h2 id="trailer-h">"Trailer"</h2>
+                {trailers_view}
+            </section>
+            <section aria-labelledby="src-h">
+                <h2 id="src-h">"Data sources"</h2>
+                <ul class="sources">{sources}</ul>
+            </section>
+        </article>
+    }
+}

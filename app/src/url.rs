@@ -1,0 +1,256 @@
+//! URL state: the Discover page's profile and filters as a query string, and back.
+//!
+//! Titles are referred to by id (stable across bundles), genres and countries by name, so
+//! a shared link survives a rebuilt bundle.
+
+use engine::recommend::{Filters, Query};
+use engine::Kind;
+use leptos_router::params::ParamsMap;
+
+use crate::state::AppData;
+
+/// Everything the Discover page shows, as it appears in the URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiscoverState {
+    /// Liked title ids (`like=`).
+    pub liked: Vec<String>,
+    /// Disliked title ids (`dislike=`).
+    pub disliked: Vec<String>,
+    /// Only films or only series (`kind=movie|show`).
+    pub kind: Option<Kind>,
+    /// Earliest year (`from=`).
+    pub year_min: Option<u16>,
+    /// Latest year (`to=`).
+    pub year_max: Option<u16>,
+    /// Genres required, any of (`gin=`).
+    pub genres_in: Vec<String>,
+    /// Genres excluded (`gout=`).
+    pub genres_out: Vec<String>,
+    /// Minimum IMDb score (`imdb=`).
+    pub min_imdb: Option<f32>,
+    /// Production country code (`country=`).
+    pub country: Option<String>,
+    /// Allowed age ratings (`age=`).
+    pub ages: Vec<String>,
+    /// MMR diversity 0–1 (`div=`).
+    pub diversity: f32,
+    /// Number of results (`k=`).
+    pub k: usize,
+    /// Hide titles marked seen (`hide=1`).
+    pub hide_seen: bool,
+}
+
+impl Default for DiscoverState {
+    fn default() -> Self {
+        DiscoverState {
+            liked: Vec::new(),
+            disliked: Vec::new(),
+            kind: None,
+            year_min: None,
+            year_max: None,
+            genres_in: Vec::new(),
+            genres_out: Vec::new(),
+            min_imdb: None,
+            country: None,
+            ages: Vec::new(),
+            diversity: 0.0,
+            k: 12,
+            hide_seen: false,
+        }
+    }
+}
+
+/// Largest k the UI offers; a hand-edited URL is clamped to it.
+pub const MAX_K: usize = 48;
+
+fn list(m: &ParamsMap, key: &str) -> Vec<String> {
+    m.get_str(key)
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn num<T: std::str::FromStr>(m: &ParamsMap, key: &str) -> Option<T> {
+    m.get_str(key).and_then(|v| v.trim().parse().ok())
+}
+
+impl DiscoverState {
+    /// Reads the state from a query map; unknown or malformed values fall back to defaults.
+    pub fn from_query(m: &ParamsMap) -> DiscoverState {
+        let d = DiscoverState::default();
+        DiscoverState {
+            liked: list(m, "like"),
+            disliked: list(m, "dislike"),
+            kind: match m.get_str("kind") {
+                Some("movie") => Some(Kind::Movie),
+                Some("show") => Some(Kind::Show),
+                _ => None,
+            },
+            year_min: num(m, "from"),
+            year_max: num(m, "to"),
+            genres_in: list(m, "gin"),
+            genres_out: list(m, "gout"),
+            min_imdb: num::<f32>(m, "imdb").filter(|v| v.is_finite()),
+            country: m.get("country").filter(|c| !c.is_empty()),
+            ages: list(m, "age"),
+            diversity: num::<f32>(m, "div")
+                .filter(|v| v.is_finite())
+                .map_or(d.diversity, |v| v.clamp(0.0, 1.0)),
+            k: num::<usize>(m, "k").map_or(d.k, |k| k.clamp(1, MAX_K)),
+            hide_seen: m.get_str("hide") == Some("1"),
+        }
+    }
+
+    /// The query string (with a leading `?`, or empty for the default state).
+    pub fn to_query(&self) -> String {
+        let d = DiscoverState::default();
+        let mut parts: Vec<(&str, String)> = Vec::new();
+        let join = |v: &[String]| v.join(",");
+        if !self.liked.is_empty() {
+            parts.push(("like", join(&self.liked)));
+        }
+        if !self.disliked.is_empty() {
+            parts.push(("dislike", join(&self.disliked)));
+        }
+        if let Some(k) = self.kind {
+            parts.push((
+                "kind",
+                match k {
+                    Kind::Movie => "movie",
+                    Kind::Show => "show",
+                }
+                .into(),
+            ));
+        }
+        if let Some(y) = self.year_min {
+            parts.push(("from", y.to_string()));
+        }
+        if let Some(y) = self.year_max {
+            parts.push(("to", y.to_string()));
+        }
+        if !self.genres_in.is_empty() {
+            parts.push(("gin", join(&self.genres_in)));
+        }
+        if !self.genres_out.is_empty() {
+            parts.push(("gout", join(&self.genres_out)));
+        }
+        if let Some(s) = self.min_imdb {
+            parts.push(("imdb", format!("{s}")));
+        }
+        if let Some(c) = &self.country {
+            parts.push(("country", c.clone()));
+        }
+        if !self.ages.is_empty() {
+            parts.push(("age", join(&self.ages)));
+        }
+        if self.diversity != d.diversity {
+            parts.push(("div", format!("{:.2}", self.diversity)));
+        }
+        if self.k != d.k {
+            parts.push(("k", self.k.to_string()));
+        }
+        if self.hide_seen {
+            parts.push(("hide", "1".into()));
+        }
+        query_string(&parts)
+    }
+
+    /// The engine query for this state; ids and names the bundle does not know are dropped.
+    pub fn to_query_for(&self, data: &AppData, exclude: Vec<usize>) -> Query {
+        let cat = data.catalog();
+        let ids = |v: &[String]| v.iter().filter_map(|id| data.index(id)).collect();
+        let genre = |v: &[String]| -> Vec<u32> {
+            v.iter()
+                .filter_map(|g| cat.genres.iter().position(|x| x == g).map(|i| i as u32))
+                .collect()
+        };
+        Query {
+            liked: ids(&self.liked),
+            disliked: ids(&self.disliked),
+            filters: Filters {
+                kind: self.kind,
+                year_min: self.year_min,
+                year_max: self.year_max,
+                genres_in: genre(&self.genres_in),
+                genres_out: genre(&self.genres_out),
+                min_imdb: self.min_imdb,
+                country: self
+                    .country
+                    .as_ref()
+                    .and_then(|c| cat.countries.iter().position(|x| x == c).map(|i| i as u32)),
+                age_ratings: self.ages.clone(),
+                exclude,
+            },
+            k: self.k,
+            diversity: self.diversity,
+            mix_kinds: false,
+        }
+    }
+
+    /// Whether any filter is set (for the "no match" advice).
+    pub fn has_filters(&self) -> bool {
+        self.kind.is_some()
+            || self.year_min.is_some()
+            || self.year_max.is_some()
+            || !self.genres_in.is_empty()
+            || !self.genres_out.is_empty()
+            || self.min_imdb.is_some()
+            || self.country.is_some()
+            || !self.ages.is_empty()
+            || self.hide_seen
+    }
+}
+
+/// Builds `?a=b&c=d` with values percent-encoded (empty string for no parts).
+pub fn query_string(parts: &[(&str, String)]) -> String {
+    if parts.is_empty() {
+        return String::new();
+    }
+    let body: Vec<String> = parts
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    format!("?{}", body.join("&"))
+}
+
+/// Percent-encodes everything except unreserved characters and the comma (list separator).
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encode_keeps_lists_and_escapes_the_rest() {
+        assert_eq!(encode("tt1,tt2"), "tt1,tt2");
+        assert_eq!(encode("sci fi&x"), "sci%20fi%26x");
+        assert_eq!(encode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn default_state_has_empty_query() {
+        assert_eq!(DiscoverState::default().to_query(), "");
+        let s = DiscoverState {
+            liked: vec!["tt1".into()],
+            diversity: 0.5,
+            ..DiscoverState::default()
+        };
+        assert_eq!(s.to_query(), "?like=tt1&div=0.50");
+    }
+}
