@@ -15,7 +15,6 @@ pub mod kaggle;
 pub mod top10;
 pub mod youtube;
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -135,15 +134,19 @@ pub struct Row<'a> {
     /// 1-based line where the row starts.
     pub line: u64,
     rec: &'a csv::ByteRecord,
-    columns: &'a HashMap<String, usize>,
+    /// Header names and their positions. A linear scan: headers have a dozen names, and
+    /// comparing short strings beats hashing one per field read (it was the ETL's top
+    /// hash cost).
+    columns: &'a [(String, usize)],
 }
 
 impl<'a> Row<'a> {
     /// The raw text of `column`; an error when the row is short or the bytes are not UTF-8.
     pub fn str(&self, column: &str) -> Result<&'a str, RowError> {
-        let i = *self
+        let i = self
             .columns
-            .get(column)
+            .iter()
+            .find_map(|(name, i)| (name == column).then_some(*i))
             .ok_or_else(|| RowError::col(column, "no such column"))?;
         let bytes = self
             .rec
@@ -289,7 +292,7 @@ pub fn read_table_bytes(
     if !rdr.read_byte_record(&mut rec).map_err(csv_fatal)? {
         return Err(FatalError::new(path, 1, 1, "file is empty: no header row"));
     }
-    let mut columns = HashMap::new();
+    let mut columns: Vec<(String, usize)> = Vec::new();
     for (i, h) in rec.iter().enumerate() {
         let h = std::str::from_utf8(h).map_err(|e| {
             FatalError::new(
@@ -301,13 +304,15 @@ pub fn read_table_bytes(
         })?;
         // Excel and some exporters put a byte-order mark before the first name.
         let h = h.trim_start_matches('\u{feff}').trim();
-        columns.insert(h.to_owned(), i);
+        // A repeated name keeps its last position, as a map insert would.
+        columns.retain(|(name, _)| name != h);
+        columns.push((h.to_owned(), i));
     }
     let width = rec.len();
     for req in spec.required {
-        if !columns.contains_key(*req) {
+        if !columns.iter().any(|(name, _)| name.as_str() == *req) {
             let mut have: Vec<_> = columns.iter().collect();
-            have.sort_by_key(|(_, i)| **i);
+            have.sort_by_key(|(_, i)| *i);
             let have: Vec<&str> = have.into_iter().map(|(n, _)| n.as_str()).collect();
             return Err(FatalError::new(
                 path,
