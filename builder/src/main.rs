@@ -49,6 +49,9 @@ enum Command {
         #[arg(long)]
         no_countries: bool,
     },
+    /// Recommends titles like the given ones, with filters and diversity (same engine code
+    /// as the app); `--queries FILE` runs a batch, `--eval` prints the offline metrics.
+    Recommend(Box<builder::recommend::RecommendArgs>),
 }
 
 fn main() -> ExitCode {
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
             }
             builder::refresh::run(&cfg).map(|out| print!("{out}"))
         }
+        Command::Recommend(args) => builder::recommend::run(&args).map(|out| print!("{out}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,13 +1,189 @@
 //! Training and offline evaluation at build time: computes the metrics for this build,
 //! appends them to the history in the data directory and puts the history in the bundle.
+//!
+//! "Training" is building the content model with the configured weights; the metrics are
+//! those of `engine::metrics` (MAP@10 on shared genres, coverage, intra-list similarity,
+//! intra-list diversity, novelty) for movies and shows. They run the very queries the app
+//! runs, every recommendable title once, split over the machine's cores.
 
 use std::path::Path;
 
+use anyhow::Context;
+use engine::catalog::{Catalog, Kind};
+use engine::metrics::{self, Recommender};
+use engine::model::{Model, Weights};
+use engine::report::MetricsRecord;
 use engine::Bundle;
+
+use crate::fsutil::write_atomic;
+
+/// File name of the metrics history inside the data directory.
+pub const HISTORY_FILE: &str = "metrics_history.jsonl";
+
+/// List length the metrics are computed at.
+pub const K: usize = 10;
 
 /// Computes this build's metrics and attaches the metrics history to `bundle`.
 /// `record` appends to `data/metrics_history.jsonl` (skipped when unchanged).
-pub fn attach_metrics(_data: &Path, _bundle: &mut Bundle, _record: bool) -> anyhow::Result<()> {
-    // Filled in by the engine work (issue 4).
+pub fn attach_metrics(data: &Path, bundle: &mut Bundle, record: bool) -> anyhow::Result<()> {
+    let weights = Weights::default();
+    let model = Model::build(&bundle.body.catalog, &weights);
+    let values = evaluate(&model, &bundle.body.catalog);
+    let git_rev = if bundle.header.git_rev != "unknown" && !bundle.header.git_rev.is_empty() {
+        bundle.header.git_rev.clone()
+    } else {
+        git_revision(data)
+    };
+    let current = MetricsRecord {
+        time: now_rfc3339(),
+        git_rev,
+        weights: weights.as_pairs(),
+        values,
+    };
+    let path = data.join(HISTORY_FILE);
+    let mut history = read_history(&path)?;
+    let changed = history
+        .last()
+        .is_none_or(|last| !same_build(last, &current));
+    if changed {
+        if record {
+            let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&serde_json::to_string(&current)?);
+            text.push('\n');
+            write_atomic(&path, text.as_bytes())?;
+        }
+        history.push(current);
+    }
+    bundle.body.metrics_history = history;
     Ok(())
+}
+
+/// Whether two records describe the same build: revision, weights and metrics (not time).
+pub fn same_build(a: &MetricsRecord, b: &MetricsRecord) -> bool {
+    a.git_rev == b.git_rev && a.weights == b.weights && a.values == b.values
+}
+
+/// Reads the history file; a missing file is an empty history. Lines that do not parse
+/// are skipped with a warning rather than failing the build.
+pub fn read_history(path: &Path) -> anyhow::Result<Vec<MetricsRecord>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<MetricsRecord>(line) {
+            Ok(r) => out.push(r),
+            Err(e) => tracing::warn!("{}:{}: skipped metrics line: {e}", path.display(), n + 1),
+        }
+    }
+    Ok(out)
+}
+
+/// All metrics of a recommender for movies and shows, as `kind.metric` pairs, rounded to
+/// six decimals so the history compares and diffs cleanly.
+pub fn evaluate<R: Recommender + Sync>(rec: &R, catalog: &Catalog) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    for (kind, prefix) in [(Kind::Movie, "movie"), (Kind::Show, "show")] {
+        let queries = metrics::queries(catalog, kind);
+        let lists = parallel_lists(rec, catalog, kind, &queries);
+        let m = metrics::evaluate(rec, catalog, kind, K, &queries, &lists);
+        out.extend(
+            m.named(prefix, K)
+                .into_iter()
+                .map(|(name, v)| (name, (v * 1e6).round() / 1e6)),
+        );
+    }
+    out
+}
+
+/// Runs the queries on all cores; the lists come back in query order, so the result does
+/// not depend on the number of threads.
+fn parallel_lists<R: Recommender + Sync>(
+    rec: &R,
+    catalog: &Catalog,
+    kind: Kind,
+    queries: &[usize],
+) -> Vec<Vec<usize>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 16);
+    let chunk = queries.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = queries
+            .chunks(chunk)
+            .map(|part| s.spawn(move || metrics::lists(rec, catalog, kind, K, part)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// The short git revision of the repository holding `dir`; "unknown" without git.
+pub fn git_revision(dir: &Path) -> String {
+    let run = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    match run(&["rev-parse", "--short=12", "HEAD"]) {
+        Some(rev) if !rev.is_empty() => rev,
+        _ => "unknown".into(),
+    }
+}
+
+/// The current UTC time as RFC 3339 (seconds), without a date crate.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    rfc3339(secs)
+}
+
+/// Formats Unix seconds as `YYYY-MM-DDThh:mm:ssZ` (Howard Hinnant's civil-from-days).
+pub fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_known_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_784_592_000 + 3_723), "2026-07-21T01:02:03Z");
+    }
 }

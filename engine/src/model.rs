@@ -17,8 +17,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Kind, Title};
-use crate::features::{canonicalize, dot, normalize, Index, SparseVec};
-use crate::text::{content_words, Tokenizer};
+use crate::features::{dot, normalize, Index, SparseVec};
+use crate::text::{for_each_word, hash_word, is_content_word, FnvBuild, IdentityBuild, Tokenizer};
 
 /// A feature block. The order is the order of feature ids in a vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -175,6 +175,8 @@ pub struct Model {
     prior: Vec<f32>,
     /// Whether a title may be recommended (has metadata to be compared on).
     candidate: Vec<bool>,
+    /// Kind per title, copied out of the catalog so the hot loop stays in cache.
+    kinds: Vec<Kind>,
 }
 
 /// Smoothed inverse document frequency, as scikit-learn's `smooth_idf`.
@@ -200,22 +202,29 @@ struct Terms {
 
 fn collect_terms(catalog: &Catalog) -> Terms {
     let tok = Tokenizer::default();
-    // Stemming is the costly step, so each distinct word is stemmed once.
-    let mut word_ids: HashMap<String, u32> = HashMap::new();
+    // Stemming and stop-word checks are the costly steps, so each distinct word is looked
+    // at once and remembered (u32::MAX: not a content word).
+    // Keyed by a 64-bit hash of the word rather than the word: one cache miss per token
+    // instead of two (the table is larger than L2), and a collision among the ~50k
+    // distinct words (odds ~1e-10) would only merge two words' counts.
+    let mut word_ids: HashMap<u64, u32, IdentityBuild> =
+        HashMap::with_capacity_and_hasher(1 << 16, IdentityBuild::default());
+    let mut words: Vec<String> = Vec::new();
     let mut word_stem: Vec<u32> = Vec::new();
     let mut word_count: Vec<u32> = Vec::new();
-    let mut words: Vec<String> = Vec::new();
-    let mut stem_ids: HashMap<String, u32> = HashMap::new();
+    let mut stem_ids: HashMap<String, u32, FnvBuild> =
+        HashMap::with_capacity_and_hasher(1 << 15, FnvBuild::default());
     let mut df: Vec<u32> = Vec::new();
     let mut per_title = Vec::with_capacity(catalog.titles.len());
     let mut seen_stamp: Vec<u32> = Vec::new();
     for (ti, t) in catalog.titles.iter().enumerate() {
         let mut counts: Vec<(u32, u32)> = Vec::new();
-        for w in content_words(&t.description) {
-            let wid = match word_ids.get(&w) {
+        for_each_word(&t.description, |w| {
+            let key = hash_word(w);
+            let wid = match word_ids.get(&key) {
                 Some(&id) => id,
                 None => {
-                    let stem = match tok.stem(&w) {
+                    let stem = match is_content_word(w).then(|| tok.stem(w)).flatten() {
                         Some(s) => {
                             let next = stem_ids.len() as u32;
                             let id = *stem_ids.entry(s).or_insert(next);
@@ -227,9 +236,9 @@ fn collect_terms(catalog: &Catalog) -> Terms {
                         }
                         None => u32::MAX,
                     };
-                    let id = words.len() as u32;
-                    word_ids.insert(w.clone(), id);
-                    words.push(w);
+                    let id = word_stem.len() as u32;
+                    word_ids.insert(key, id);
+                    words.push(w.to_owned());
                     word_stem.push(stem);
                     word_count.push(0);
                     id
@@ -237,7 +246,7 @@ fn collect_terms(catalog: &Catalog) -> Terms {
             };
             let stem = word_stem[wid as usize];
             if stem == u32::MAX {
-                continue;
+                return;
             }
             word_count[wid as usize] += 1;
             if seen_stamp[stem as usize] != ti as u32 {
@@ -247,10 +256,11 @@ fn collect_terms(catalog: &Catalog) -> Terms {
             } else if let Some(c) = counts.iter_mut().find(|c| c.0 == stem) {
                 c.1 += 1;
             }
-        }
+        });
         per_title.push(counts);
     }
-    // Display form: the most frequent word with that stem (ties: the shorter, then first).
+    // Display form: the most frequent word with that stem (ties: the shorter, then the
+    // alphabetically first, so the map's iteration order does not matter).
     let mut display: Vec<(u32, String)> = vec![(0, String::new()); df.len()];
     for (wid, w) in words.into_iter().enumerate() {
         let stem = word_stem[wid];
@@ -259,7 +269,9 @@ fn collect_terms(catalog: &Catalog) -> Terms {
         }
         let c = word_count[wid];
         let slot = &mut display[stem as usize];
-        if c > slot.0 || (c == slot.0 && w.len() < slot.1.len()) {
+        let better =
+            c > slot.0 || (c == slot.0 && (w.len(), w.as_str()) < (slot.1.len(), slot.1.as_str()));
+        if better {
             *slot = (c, w);
         }
     }
@@ -270,15 +282,26 @@ fn collect_terms(catalog: &Catalog) -> Terms {
     }
 }
 
-/// Appends one block's entries, normalised and scaled by `sqrt(weight)`.
-fn push_block(out: &mut SparseVec, block: Vec<(u32, f32)>, weight: f32) {
-    if weight <= 0.0 || block.is_empty() {
-        return;
+/// Appends one block's entries (summing repeated features), normalised and scaled by
+/// `sqrt(weight)`, and clears `block` for reuse (the build allocates per title, not per
+/// block).
+fn push_block(out: &mut SparseVec, block: &mut Vec<(u32, f32)>, weight: f32) {
+    if weight > 0.0 && !block.is_empty() {
+        block.sort_unstable_by_key(|e| e.0);
+        block.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 += later.1;
+            }
+            same
+        });
+        let norm = block.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            let s = weight.sqrt() / norm;
+            out.extend(block.iter().map(|&(f, x)| (f, x * s)));
+        }
     }
-    let mut b = canonicalize(block);
-    normalize(&mut b);
-    let s = weight.sqrt();
-    out.extend(b.into_iter().map(|(f, x)| (f, x * s)));
+    block.clear();
 }
 
 impl Model {
@@ -342,69 +365,72 @@ impl Model {
         let off = |b: Block| offsets[b.pos()];
 
         let mut vectors = Vec::with_capacity(n);
+        let mut v: SparseVec = Vec::new();
+        let mut block: Vec<(u32, f32)> = Vec::new();
         for (ti, t) in catalog.titles.iter().enumerate() {
-            let mut v: SparseVec = Vec::new();
-            let genres = t
-                .genres
-                .iter()
-                .filter(|&&g| (g as usize) < genre_df.len())
-                .map(|&g| (off(Block::Genres) + g, idf(n, genre_df[g as usize])))
-                .collect();
-            push_block(&mut v, genres, weights.genres);
-            let directors = t
-                .directors
-                .iter()
-                .filter(|&&p| director_df.get(p as usize).is_some_and(|&d| d >= 2))
-                .map(|&p| (off(Block::Directors) + p, idf(n, director_df[p as usize])))
-                .collect();
-            push_block(&mut v, directors, weights.directors);
+            v.clear();
+            block.extend(
+                t.genres
+                    .iter()
+                    .filter(|&&g| (g as usize) < genre_df.len())
+                    .map(|&g| (off(Block::Genres) + g, idf(n, genre_df[g as usize]))),
+            );
+            push_block(&mut v, &mut block, weights.genres);
+            block.extend(
+                t.directors
+                    .iter()
+                    .filter(|&&p| director_df.get(p as usize).is_some_and(|&d| d >= 2))
+                    .map(|&p| (off(Block::Directors) + p, idf(n, director_df[p as usize]))),
+            );
+            push_block(&mut v, &mut block, weights.directors);
             let mut billing = 1.0f32;
-            let mut cast = Vec::new();
             for &p in t.cast.iter().take(cast_max) {
                 if cast_df.get(p as usize).is_some_and(|&d| d >= 2) {
-                    cast.push((off(Block::Cast) + p, billing * idf(n, cast_df[p as usize])));
+                    block.push((off(Block::Cast) + p, billing * idf(n, cast_df[p as usize])));
                 }
                 billing *= weights.cast_decay;
             }
-            push_block(&mut v, cast, weights.cast);
-            let desc = terms.per_title[ti]
-                .iter()
-                .filter(|&&(s, _)| term_feature[s as usize] != u32::MAX)
-                .map(|&(s, c)| {
-                    let tf = 1.0 + (c as f32).ln();
-                    (
-                        off(Block::Terms) + term_feature[s as usize],
-                        tf * idf(n, terms.df[s as usize]),
-                    )
-                })
-                .collect();
-            push_block(&mut v, desc, weights.terms);
-            let countries = t
-                .countries
-                .iter()
-                .filter(|&&c| country_df.get(c as usize).is_some_and(|&d| d >= 2))
-                .map(|&c| (off(Block::Countries) + c, idf(n, country_df[c as usize])))
-                .collect();
-            push_block(&mut v, countries, weights.countries);
+            push_block(&mut v, &mut block, weights.cast);
+            block.extend(
+                terms.per_title[ti]
+                    .iter()
+                    .filter(|&&(s, _)| term_feature[s as usize] != u32::MAX)
+                    .map(|&(s, c)| {
+                        let tf = 1.0 + (c as f32).ln();
+                        (
+                            off(Block::Terms) + term_feature[s as usize],
+                            tf * idf(n, terms.df[s as usize]),
+                        )
+                    }),
+            );
+            push_block(&mut v, &mut block, weights.terms);
+            block.extend(
+                t.countries
+                    .iter()
+                    .filter(|&&c| country_df.get(c as usize).is_some_and(|&d| d >= 2))
+                    .map(|&c| (off(Block::Countries) + c, idf(n, country_df[c as usize]))),
+            );
+            push_block(&mut v, &mut block, weights.countries);
             let kind = match t.kind {
                 Kind::Movie => 0,
                 Kind::Show => 1,
             };
-            push_block(&mut v, vec![(off(Block::Kind) + kind, 1.0)], weights.kind);
+            block.push((off(Block::Kind) + kind, 1.0));
+            push_block(&mut v, &mut block, weights.kind);
             if let Some(y) = t.year {
                 let bin = (u32::from(y.saturating_sub(ERA_START) / ERA_BIN)).min(ERA_BINS - 1);
                 // A triangular kernel: same bin 1.0, neighbouring bins 0.67, two apart 0.17.
-                let mut era = vec![(off(Block::Era) + bin, 1.0)];
+                block.push((off(Block::Era) + bin, 1.0));
                 if bin > 0 {
-                    era.push((off(Block::Era) + bin - 1, 0.5));
+                    block.push((off(Block::Era) + bin - 1, 0.5));
                 }
                 if bin + 1 < ERA_BINS {
-                    era.push((off(Block::Era) + bin + 1, 0.5));
+                    block.push((off(Block::Era) + bin + 1, 0.5));
                 }
-                push_block(&mut v, era, weights.era);
+                push_block(&mut v, &mut block, weights.era);
             }
             normalize(&mut v);
-            vectors.push(v);
+            vectors.push(v.clone());
         }
         let index = Index::build(vectors, offsets[7] as usize, &candidate);
         Model {
@@ -414,6 +440,7 @@ impl Model {
             term_words,
             prior: prior(catalog),
             candidate,
+            kinds: catalog.titles.iter().map(|t| t.kind).collect(),
         }
     }
 
@@ -453,6 +480,11 @@ impl Model {
     /// Whether a title can be recommended at all.
     pub fn is_candidate(&self, i: usize) -> bool {
         self.candidate.get(i).copied().unwrap_or(false)
+    }
+
+    /// Kind of a title (films for out-of-range indices).
+    pub fn kind(&self, i: usize) -> Kind {
+        self.kinds.get(i).copied().unwrap_or_default()
     }
 
     /// The block a feature id belongs to.

@@ -39,6 +39,17 @@ pub struct Filters {
 }
 
 impl Filters {
+    /// True when no field constrains anything (the exclude list aside).
+    pub fn is_unconstrained(&self) -> bool {
+        self.year_min.is_none()
+            && self.year_max.is_none()
+            && self.genres_in.is_empty()
+            && self.genres_out.is_empty()
+            && self.min_imdb.is_none()
+            && self.country.is_none()
+            && self.age_ratings.is_empty()
+    }
+
     /// Whether `t` passes every filter except `exclude` and `kind` (checked by the caller,
     /// which knows the index and the effective kind).
     pub fn admits(&self, t: &Title) -> bool {
@@ -199,17 +210,14 @@ pub fn recommend(model: &Model, catalog: &Catalog, query: &Query) -> Vec<Recomme
             blocked[i] = true;
         }
     }
-    let eligible = |i: usize| {
-        !blocked[i]
-            && model.is_candidate(i)
-            && kind.is_none_or(|k| catalog.titles[i].kind == k)
-            && query.filters.admits(&catalog.titles[i])
-    };
+    // Cheap checks (flags and kind live in the model's compact arrays) run on every hit;
+    // the full filters only on the best candidates, in rank order, until enough pass.
+    let eligible =
+        |i: usize| !blocked[i] && model.is_candidate(i) && kind.is_none_or(|k| model.kind(i) == k);
     let alpha = model.weights().prior.clamp(0.0, 1.0);
     let liked: Vec<usize> = query.liked.iter().copied().filter(|&i| i < n).collect();
     let q = query_vector(model, &liked, &query.disliked);
 
-    // (index, final score, clamped relevance)
     let mut scored: Vec<(usize, f32)> = Vec::new();
     let mut relevance = vec![0.0f32; 0];
     if liked.is_empty() {
@@ -243,7 +251,13 @@ pub fn recommend(model: &Model, catalog: &Catalog, query: &Query) -> Vec<Recomme
     } else {
         query.k
     };
-    top_n(&mut scored, pool);
+    let filters = &query.filters;
+    let scored = if filters.is_unconstrained() {
+        top_n(&mut scored, pool);
+        scored
+    } else {
+        best_admitted(scored, pool, |i| filters.admits(&catalog.titles[i]))
+    };
     let picked = mmr::rerank(&scored, query.k, diversity, |a, b| model.similarity(a, b));
     picked
         .into_iter()
@@ -256,6 +270,48 @@ pub fn recommend(model: &Model, catalog: &Catalog, query: &Query) -> Vec<Recomme
             }
         })
         .collect()
+}
+
+/// Heap entry ordered so that the best result (by [`rank_order`]) is the greatest.
+struct Ranked(usize, f32);
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        rank_order(&(other.0, other.1), &(self.0, self.1))
+    }
+}
+
+/// The best `n` items of `v` (sorted by [`rank_order`]) that pass `admit`, testing items in
+/// rank order so that a costly `admit` runs on few of them: heapify is linear, each pop
+/// logarithmic.
+pub fn best_admitted(
+    v: Vec<(usize, f32)>,
+    n: usize,
+    admit: impl Fn(usize) -> bool,
+) -> Vec<(usize, f32)> {
+    let mut heap: std::collections::BinaryHeap<Ranked> =
+        v.into_iter().map(|(i, s)| Ranked(i, s)).collect();
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let Some(Ranked(i, s)) = heap.pop() else {
+            break;
+        };
+        if admit(i) {
+            out.push((i, s));
+        }
+    }
+    out
 }
 
 /// Keeps the best `n` of `v` (by [`rank_order`]), sorted.
