@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context};
 use engine::catalog::{Catalog, Kind};
 use engine::metrics::Baseline;
-use engine::model::{Model, Weights};
+use engine::model::{has_metadata, Model, Weights};
 use engine::normalize::fold;
 use engine::recommend::{recommend, Filters, Query, Recommendation};
 use engine::Bundle;
@@ -174,7 +174,19 @@ impl TitleIndex {
         }
         let key = fold(name);
         let votes = |i: usize| catalog.titles[i].imdb_votes.unwrap_or(0);
-        if let Some(cands) = self.by_folded.get(&key) {
+        if let Some(all) = self.by_folded.get(&key) {
+            // A Top 10-only record without metadata cannot seed recommendations: prefer the
+            // catalog records of the same name.
+            let with_meta: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&i| has_metadata(&catalog.titles[i]))
+                .collect();
+            let cands = if with_meta.is_empty() {
+                all
+            } else {
+                &with_meta
+            };
             let dist = |i: usize| {
                 year.zip(catalog.titles[i].year)
                     .map(|(y, ty)| (i64::from(ty) - y).abs())

@@ -69,13 +69,15 @@ pub struct Index {
 }
 
 impl Index {
-    /// Builds the index over `vectors` with feature ids below `n_features`. Only titles
-    /// for which `indexed` is true get postings (others can query but are never found).
+    /// Builds the index over `vectors`, with postings for feature ids below `n_features`
+    /// only (higher ids stay in the vectors but are not searchable: the model keeps its
+    /// type and era features there, which nearly every title has). Only titles for which
+    /// `indexed` is true get postings (others can query but are never found).
     pub fn build(vectors: Vec<SparseVec>, n_features: usize, indexed: &[bool]) -> Index {
         let mut counts = vec![0u32; n_features + 1];
         for (t, v) in vectors.iter().enumerate() {
             if indexed.get(t).copied().unwrap_or(false) {
-                for &(f, _) in v {
+                for &(f, _) in v.iter().filter(|e| (e.0 as usize) < n_features) {
                     counts[f as usize + 1] += 1;
                 }
             }
@@ -89,7 +91,7 @@ impl Index {
         let mut fill = counts.clone();
         for (t, v) in vectors.iter().enumerate() {
             if indexed.get(t).copied().unwrap_or(false) {
-                for &(f, x) in v {
+                for &(f, x) in v.iter().filter(|e| (e.0 as usize) < n_features) {
                     let slot = &mut fill[f as usize];
                     post_doc[*slot as usize] = t as u32;
                     post_val[*slot as usize] = x;

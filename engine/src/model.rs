@@ -177,6 +177,28 @@ pub struct Model {
     candidate: Vec<bool>,
     /// Kind per title, copied out of the catalog so the hot loop stays in cache.
     kinds: Vec<Kind>,
+    /// Type and era entries per title, packed, so scoring a hit does not chase its vector.
+    mods: Vec<Mods>,
+}
+
+/// A title's modifier-block values, copied out of its vector.
+#[derive(Debug, Clone, Copy, Default)]
+struct Mods {
+    /// Local id of the kind feature (0 film, 1 series).
+    kind: u8,
+    /// Value of the kind feature (0 when the block is off).
+    kind_val: f32,
+    /// Era bin, or `u8::MAX` without a year.
+    era_bin: u8,
+    /// Values at bins `era_bin - 1`, `era_bin`, `era_bin + 1` (0 where absent).
+    era: [f32; 3],
+}
+
+/// A query's modifier-block values, dense (2 kinds, [`ERA_BINS`] eras).
+#[derive(Debug, Clone)]
+pub struct QueryMods {
+    kind: [f32; 2],
+    era: [f32; ERA_BINS as usize],
 }
 
 /// Smoothed inverse document frequency, as scikit-learn's `smooth_idf`.
@@ -432,7 +454,42 @@ impl Model {
             normalize(&mut v);
             vectors.push(v.clone());
         }
-        let index = Index::build(vectors, offsets[7] as usize, &candidate);
+        // Type and era are modifiers, not reasons: only genres, people, terms and countries
+        // are searchable, so a query touches the titles that share one of those, and type
+        // and era are added to those titles' scores (see `recommend`).
+        let split = offsets[Block::Kind.pos()];
+        let mods = vectors
+            .iter()
+            .map(|v| {
+                let mut m = Mods {
+                    era_bin: u8::MAX,
+                    ..Mods::default()
+                };
+                let tail = &v[v.partition_point(|e| e.0 < split)..];
+                let era_entries: Vec<(u32, f32)> = tail
+                    .iter()
+                    .filter_map(|&(f, x)| {
+                        let local = f - split;
+                        if local < 2 {
+                            m.kind = local as u8;
+                            m.kind_val = x;
+                            None
+                        } else {
+                            Some((local - 2, x))
+                        }
+                    })
+                    .collect();
+                // The centre bin has the largest value (1.0 before scaling).
+                if let Some(&(centre, _)) = era_entries.iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
+                    m.era_bin = centre as u8;
+                    for (b, x) in era_entries {
+                        m.era[(b + 1 - centre) as usize] = x;
+                    }
+                }
+                m
+            })
+            .collect();
+        let index = Index::build(vectors, split as usize, &candidate);
         Model {
             weights: weights.clone(),
             index,
@@ -441,6 +498,7 @@ impl Model {
             prior: prior(catalog),
             candidate,
             kinds: catalog.titles.iter().map(|t| t.kind).collect(),
+            mods,
         }
     }
 
@@ -496,6 +554,55 @@ impl Model {
     /// The local id of a feature within its block (a genre, person or country index).
     pub fn local_id(&self, feature: u32) -> u32 {
         feature - self.offsets[self.block_of(feature).pos()]
+    }
+
+    /// First feature id of the modifier blocks (type, era): features below it are the
+    /// searchable ones. A title is a candidate for a query only when it shares one of them.
+    pub fn modifiers_start(&self) -> u32 {
+        self.offsets[Block::Kind.pos()]
+    }
+
+    /// The query's modifier values, for [`Model::add_modifiers`].
+    pub fn query_mods(&self, q: &[(u32, f32)]) -> QueryMods {
+        let split = self.modifiers_start();
+        let mut qm = QueryMods {
+            kind: [0.0; 2],
+            era: [0.0; ERA_BINS as usize],
+        };
+        for &(f, x) in &q[q.partition_point(|e| e.0 < split)..] {
+            let local = (f - split) as usize;
+            match local {
+                0 | 1 => qm.kind[local] = x,
+                _ => {
+                    if let Some(e) = qm.era.get_mut(local - 2) {
+                        *e = x;
+                    }
+                }
+            }
+        }
+        qm
+    }
+
+    /// Adds the type and era terms of `query · vector[t]` to `acc`, one product at a time
+    /// in feature order, so the result equals a plain dot product bit for bit.
+    pub fn add_modifiers(&self, qm: &QueryMods, t: usize, mut acc: f32) -> f32 {
+        let Some(m) = self.mods.get(t) else {
+            return acc;
+        };
+        if m.kind_val != 0.0 {
+            acc += qm.kind[m.kind as usize] * m.kind_val;
+        }
+        if m.era_bin != u8::MAX {
+            for (j, &x) in m.era.iter().enumerate() {
+                let bin = (m.era_bin as usize + j).wrapping_sub(1);
+                if x != 0.0 {
+                    if let Some(&q) = qm.era.get(bin) {
+                        acc += q * x;
+                    }
+                }
+            }
+        }
+        acc
     }
 
     /// Display word of a description-term feature.

@@ -4,7 +4,9 @@
 //!
 //! Scoring. Relevance is the mean cosine to the liked titles minus `Weights::dislike` times
 //! the mean cosine to the disliked ones, clamped to [0, 1] (for one title: plain cosine).
-//! The prior then scales it: `score = relevance · (1 − α + α · prior)`.
+//! The prior then scales it: `score = relevance · (1 − α + α · prior)`. Candidates are the
+//! titles sharing a genre, person, description term or country with the query; type and
+//! era add to their scores but do not make a title a candidate on their own.
 
 use serde::{Deserialize, Serialize};
 
@@ -230,8 +232,12 @@ pub fn recommend(model: &Model, catalog: &Catalog, query: &Query) -> Vec<Recomme
             .index()
             .accumulate(&q, &mut acc, &mut touched, &mut hits);
         relevance = acc;
+        // Modifier features (type, era) have the highest ids, so adding them last keeps
+        // the summation order of a plain dot product over the whole vectors.
+        let qm = model.query_mods(&q);
         for &h in &hits {
             let i = h as usize;
+            relevance[i] = model.add_modifiers(&qm, i, relevance[i]);
             let rel = relevance[i].clamp(0.0, 1.0);
             relevance[i] = rel;
             if rel > 0.0 && eligible(i) {

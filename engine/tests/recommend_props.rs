@@ -103,6 +103,13 @@ fn brute_force(m: &Model, c: &Catalog, q: &Query) -> Vec<(usize, f32)> {
                 && f.min_imdb
                     .is_none_or(|s| t.imdb_score.is_some_and(|ts| ts >= s))
         })
+        .filter(|&i| {
+            // Only titles sharing a searchable (non type/era) feature are candidates.
+            let split = m.modifiers_start();
+            m.vector(i)
+                .iter()
+                .any(|&(f, _)| f < split && qv.iter().any(|&(g, x)| g == f && x != 0.0))
+        })
         .filter_map(|i| {
             let rel = dot(&qv, m.vector(i)).clamp(0.0, 1.0);
             (rel > 0.0).then(|| (i, rel * (1.0 - alpha + alpha * m.prior(i))))
