@@ -388,18 +388,58 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     )
 }
 
+/// The static site: files as they are, plus the single-page-app fallback.
+#[derive(Clone)]
+struct Site {
+    /// Plain files; a missing one is a 404.
+    files: ServeDir,
+    /// Files, falling back to `index.html` for unknown paths.
+    spa: ServeDir<ServeFile>,
+}
+
+/// Serves the site. Only navigation paths (no dot in the last segment, like `/title/tt123`)
+/// fall back to `index.html`; a missing asset such as `public/bundle.bin` is a real 404, so
+/// the app can say the catalog is missing instead of choking on an HTML page.
+async fn serve_site(State(site): State<Site>, req: Request) -> Response {
+    use tower::ServiceExt;
+    let looks_like_file = req
+        .uri()
+        .path()
+        .rsplit('/')
+        .next()
+        .is_some_and(|segment| segment.contains('.'));
+    let result = if looks_like_file {
+        site.files
+            .oneshot(req)
+            .await
+            .map(|r| r.map(axum::body::Body::new))
+    } else {
+        site.spa
+            .oneshot(req)
+            .await
+            .map(|r| r.map(axum::body::Body::new))
+    };
+    match result {
+        Ok(resp) => resp,
+        Err(never) => match never {},
+    }
+}
+
 /// Builds the router: `/api/*` and `/config.json` plus the static site, falling back to
 /// `index.html` so deep links into the single-page app load.
 pub fn router(config: &Config) -> Router {
     let index = config.site.join("index.html");
-    let site = ServeDir::new(&config.site)
+    let files = ServeDir::new(&config.site)
         .precompressed_br()
-        .precompressed_gzip()
-        .fallback(
+        .precompressed_gzip();
+    let site = Site {
+        spa: files.clone().fallback(
             ServeFile::new(index)
                 .precompressed_br()
                 .precompressed_gzip(),
-        );
+        ),
+        files,
+    };
     let http = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .build()
@@ -418,7 +458,8 @@ pub fn router(config: &Config) -> Router {
     if let Some(cors) = cors_layer(&config.cors_origins) {
         api = api.layer(cors);
     }
-    api.fallback_service(site).layer(TraceLayer::new_for_http())
+    api.fallback_service(axum::routing::any(serve_site).with_state(site))
+        .layer(TraceLayer::new_for_http())
 }
 
 #[cfg(test)]
