@@ -44,6 +44,16 @@ async fn page_errors(c: &Client) -> anyhow::Result<Vec<String>> {
     Ok(serde_json::from_value(v)?)
 }
 
+/// Chart elements and ECharts instances on the page: ECharts marks each container it
+/// initialises, so a stacked chart shows up as more instances than elements.
+async fn chart_counts(c: &Client) -> anyhow::Result<Value> {
+    js(
+        c,
+        "return [document.querySelectorAll('.chart').length, document.querySelectorAll('.chart [_echarts_instance_]').length];",
+    )
+    .await
+}
+
 /// Ids of the result cards, in order.
 async fn result_ids(c: &Client) -> anyhow::Result<Vec<String>> {
     let v = js(
@@ -339,8 +349,7 @@ async fn title_trends_and_data_pages_render_charts_without_errors() -> anyhow::R
         20,
     )
     .await?;
-    // ECharts marks each container it initialises; a stacked chart would add a second one.
-    let charts = js(&c, "return [document.querySelectorAll('.chart').length, document.querySelectorAll('.chart [_echarts_instance_]').length];").await?;
+    let charts = chart_counts(&c).await?;
     println!("trends charts/instances: {charts}");
     assert_eq!(
         charts[0], charts[1],
@@ -359,7 +368,7 @@ async fn title_trends_and_data_pages_render_charts_without_errors() -> anyhow::R
         20,
     )
     .await?;
-    let again = js(&c, "return [document.querySelectorAll('.chart').length, document.querySelectorAll('.chart [_echarts_instance_]').length];").await?;
+    let again = chart_counts(&c).await?;
     assert_eq!(
         again[0], again[1],
         "revisiting trends stacked charts: {again}"
