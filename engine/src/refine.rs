@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Kind, Title};
 use crate::normalize::fold;
+use crate::model::Model;
+use crate::recommend::{recommend, target_kind, Query};
 use crate::search::{Hit, SearchIndex};
 
 // ---------------------------------------------------------------------------------------
@@ -1867,6 +1869,79 @@ pub fn extra_candidates(catalog: &Catalog, constraints: &[Constraint], limit: us
     });
     hits.truncate(limit);
     hits
+}
+
+/// The on-device refiner's answer: what it understood and what it picked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnDevice {
+    /// The constraints parsed from the feedback, in the order they were found.
+    pub constraints: Vec<Constraint>,
+    /// The picks, best first.
+    pub picks: Vec<RefinedPick>,
+}
+
+/// The candidates a refinement chooses from, `(title index, engine score)`, best first:
+/// the engine's top [`MAX_CANDIDATES`] for `query` by pure relevance (a "series"/"film"
+/// constraint switches the kind, so "a series instead" can leave the profile's kind),
+/// then titles with a person the feedback named that pass the same filters. Both the
+/// LLM request and the on-device refiner use this list, so either can only pick from it.
+pub fn candidates(
+    model: &Model,
+    catalog: &Catalog,
+    query: &Query,
+    constraints: &[Constraint],
+) -> Vec<(usize, f32)> {
+    let mut q = query.clone();
+    q.k = MAX_CANDIDATES;
+    q.diversity = 0.0;
+    if let Some(kind) = constraints.iter().find_map(|c| match c {
+        Constraint::Kind { kind } => Some(*kind),
+        _ => None,
+    }) {
+        q.filters.kind = Some(kind);
+    }
+    let mut out: Vec<(usize, f32)> = recommend(model, catalog, &q)
+        .into_iter()
+        .map(|r| (r.index, r.score))
+        .collect();
+    let floor = out.iter().map(|c| c.1).fold(f32::INFINITY, f32::min);
+    let floor = if floor.is_finite() { floor } else { 0.0 };
+    let kind = target_kind(catalog, &q);
+    for i in extra_candidates(catalog, constraints, 40) {
+        let fits = catalog.titles.get(i).is_some_and(|t| {
+            q.filters.admits(t)
+                && kind.is_none_or(|k| t.kind == k)
+                && !q.filters.exclude.contains(&i)
+                && !q.liked.contains(&i)
+                && !q.disliked.contains(&i)
+        });
+        if fits && !out.iter().any(|c| c.0 == i) {
+            out.push((i, floor));
+        }
+    }
+    out
+}
+
+/// Refines `query`'s results by `feedback` without any network: parse, gather the
+/// [`candidates`], [`rerank`] them, keep `k`.
+pub fn on_device(
+    model: &Model,
+    catalog: &Catalog,
+    index: &SearchIndex,
+    query: &Query,
+    feedback: &str,
+    k: usize,
+) -> OnDevice {
+    let constraints = parse_feedback(feedback, catalog, index);
+    let cands = candidates(model, catalog, query, &constraints);
+    let picks = rerank(
+        catalog,
+        &cands,
+        &constraints,
+        &|a, b| model.similarity(a, b),
+        k,
+    );
+    OnDevice { constraints, picks }
 }
 
 #[cfg(test)]

@@ -75,3 +75,54 @@ fn named_person_brings_extra_candidates() {
     let picks = rerank(&cat, &cands, &cs, &|_, _| 0.0, 5);
     assert!(picks[0].reasons.iter().any(|r| r.contains("Ryan Reynolds")));
 }
+
+/// The whole on-device path with the real model: a profile, a filter and feedback.
+#[test]
+fn on_device_refines_a_real_profile() {
+    use engine::model::{Model, Weights};
+    use engine::recommend::{Filters, Query};
+    use engine::refine::{candidates, on_device};
+    let Some(cat) = refine_support::justwatch() else {
+        return;
+    };
+    let idx = SearchIndex::build(&cat);
+    let model = Model::build(&cat, &Weights::default());
+    let liked: Vec<usize> = cat
+        .titles
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind == Kind::Movie && t.imdb_votes.unwrap_or(0) > 500_000)
+        .map(|(i, _)| i)
+        .take(3)
+        .collect();
+    assert_eq!(liked.len(), 3);
+    let drama = cat.genres.iter().position(|g| g == "drama").map(|g| g as u32);
+    let query = Query {
+        liked: liked.clone(),
+        filters: Filters {
+            genres_out: drama.into_iter().collect(),
+            ..Filters::default()
+        },
+        k: 10,
+        ..Query::default()
+    };
+    let out = on_device(&model, &cat, &idx, &query, "funnier, no horror", 10);
+    assert!(out
+        .constraints
+        .iter()
+        .any(|c| matches!(c, Constraint::Genre { genre, avoid: true } if genre == "horror")));
+    assert_eq!(out.picks.len(), 10);
+    let cands = candidates(&model, &cat, &query, &out.constraints);
+    for p in &out.picks {
+        assert!(cands.iter().any(|c| c.0 == p.index), "picked a non-candidate");
+        assert!(!liked.contains(&p.index));
+        let names: Vec<&str> = cat.genre_names(&cat.titles[p.index]).collect();
+        assert!(!names.contains(&"horror") && !names.contains(&"drama"), "{names:?}");
+        assert_eq!(cat.titles[p.index].kind, Kind::Movie);
+    }
+
+    // "a series" leaves the profile's kind: the candidates are series now.
+    let out = on_device(&model, &cat, &idx, &query, "a series please", 5);
+    assert!(!out.picks.is_empty());
+    assert!(out.picks.iter().all(|p| cat.titles[p.index].kind == Kind::Show));
+}
