@@ -13,8 +13,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Kind, Title};
-use crate::normalize::fold;
 use crate::model::Model;
+use crate::normalize::fold;
 use crate::recommend::{recommend, target_kind, Query};
 use crate::search::{Hit, SearchIndex};
 

@@ -96,7 +96,11 @@ fn on_device_refines_a_real_profile() {
         .take(3)
         .collect();
     assert_eq!(liked.len(), 3);
-    let drama = cat.genres.iter().position(|g| g == "drama").map(|g| g as u32);
+    let drama = cat
+        .genres
+        .iter()
+        .position(|g| g == "drama")
+        .map(|g| g as u32);
     let query = Query {
         liked: liked.clone(),
         filters: Filters {
@@ -114,15 +118,24 @@ fn on_device_refines_a_real_profile() {
     assert_eq!(out.picks.len(), 10);
     let cands = candidates(&model, &cat, &query, &out.constraints);
     for p in &out.picks {
-        assert!(cands.iter().any(|c| c.0 == p.index), "picked a non-candidate");
+        assert!(
+            cands.iter().any(|c| c.0 == p.index),
+            "picked a non-candidate"
+        );
         assert!(!liked.contains(&p.index));
         let names: Vec<&str> = cat.genre_names(&cat.titles[p.index]).collect();
-        assert!(!names.contains(&"horror") && !names.contains(&"drama"), "{names:?}");
+        assert!(
+            !names.contains(&"horror") && !names.contains(&"drama"),
+            "{names:?}"
+        );
         assert_eq!(cat.titles[p.index].kind, Kind::Movie);
     }
 
     // "a series" leaves the profile's kind: the candidates are series now.
     let out = on_device(&model, &cat, &idx, &query, "a series please", 5);
     assert!(!out.picks.is_empty());
-    assert!(out.picks.iter().all(|p| cat.titles[p.index].kind == Kind::Show));
+    assert!(out
+        .picks
+        .iter()
+        .all(|p| cat.titles[p.index].kind == Kind::Show));
 }
