@@ -86,12 +86,16 @@ fn category_kind(c: Category) -> Kind {
     }
 }
 
-/// Reads the sources, resolves and links them, and assembles the bundle in memory.
-pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
+/// Catalog sources read and resolved, with their logs in reading order.
+struct CatalogPart {
+    logs: Vec<SourceLog>,
+    resolved: crate::resolve::Resolved,
+}
+
+/// Reads and resolves the catalog sources (Kaggle, JustWatch, Streaming Availability).
+fn read_catalog(data: &Path) -> anyhow::Result<CatalogPart> {
     let mut t = std::time::Instant::now();
     let mut logs: Vec<SourceLog> = Vec::new();
-
-    // Catalog sources.
     let mut klog = SourceLog::new(kaggle::SOURCE, kaggle::FILE);
     let kaggle_rows = kaggle::read(data, &mut klog)?;
     logs.push(klog);
@@ -107,18 +111,33 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
     lap(&mut t, "catalog sources read");
     let resolved = resolve(live, jw23, jw22, kaggle_rows);
     lap(&mut t, "catalogs resolved");
-    let mut drafts = resolved.drafts;
-    let mut joins = resolved.joins;
-    let mut notes = resolved.notes;
+    Ok(CatalogPart { logs, resolved })
+}
 
-    // Top 10.
+/// Key of a per-country Top 10 row: country, week, kind, rank.
+type CountryKey = (String, String, Kind, u8);
+
+/// Top 10 and trailer rows, with their logs in reading order.
+struct TrendPart {
+    logs: Vec<SourceLog>,
+    global: Vec<top10::GlobalRow>,
+    popular: Vec<top10::PopularRow>,
+    country_rows: BTreeMap<CountryKey, top10::CountryRow>,
+    trailer_rows: Vec<youtube::TrailerRow>,
+}
+
+/// Reads the Top 10 lists and the trailer statistics. Independent of the catalog, so it
+/// runs on its own thread while the catalog is read and resolved.
+fn read_trend_sources(data: &Path) -> anyhow::Result<TrendPart> {
+    let mut t = std::time::Instant::now();
+    let mut logs: Vec<SourceLog> = Vec::new();
     let mut glog = SourceLog::new("top10_global", top10::GLOBAL_FILE);
     let global = top10::read_global(&data.join(top10::GLOBAL_FILE), &mut glog)?;
     logs.push(glog);
     let mut plog = SourceLog::new("top10_most_popular", top10::POPULAR_FILE);
     let popular = top10::read_popular(&data.join(top10::POPULAR_FILE), &mut plog)?;
     logs.push(plog);
-    let mut country_rows: BTreeMap<(String, String, Kind, u8), top10::CountryRow> = BTreeMap::new();
+    let mut country_rows: BTreeMap<CountryKey, top10::CountryRow> = BTreeMap::new();
     for (name, file) in [
         ("top10_countries", top10::COUNTRIES_FILE),
         ("top10_countries_live", top10::COUNTRIES_LIVE_FILE),
@@ -135,8 +154,55 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
         }
         logs.push(log);
     }
-
     lap(&mut t, "top 10 read");
+    let mut ylog = SourceLog::new("youtube_trailers_2025", youtube::SNAPSHOT_FILE);
+    let mut trailer_rows = youtube::read_snapshot(&data.join(youtube::SNAPSHOT_FILE), &mut ylog)?;
+    logs.push(ylog);
+    if data.join(youtube::LIVE_FILE).exists() {
+        let mut log = SourceLog::new("youtube_live", youtube::LIVE_FILE);
+        trailer_rows.extend(youtube::read_live(
+            &data.join(youtube::LIVE_FILE),
+            &mut log,
+        )?);
+        logs.push(log);
+    }
+    lap(&mut t, "trailers read");
+    Ok(TrendPart {
+        logs,
+        global,
+        popular,
+        country_rows,
+        trailer_rows,
+    })
+}
+
+/// Reads the sources, resolves and links them, and assembles the bundle in memory.
+pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
+    let mut t = std::time::Instant::now();
+    // The two source groups are independent: read them on both cores. Errors keep their
+    // order of precedence (catalog first), so a broken snapshot reports the same error.
+    let (catalog_part, trend_part) = std::thread::scope(|s| {
+        let trends = s.spawn(|| read_trend_sources(data));
+        let catalog = read_catalog(data);
+        let trends = trends
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the Top 10 sources panicked")));
+        (catalog, trends)
+    });
+    let CatalogPart { mut logs, resolved } = catalog_part?;
+    let TrendPart {
+        logs: trend_logs,
+        global,
+        popular,
+        country_rows,
+        trailer_rows,
+    } = trend_part?;
+    logs.extend(trend_logs);
+    lap(&mut t, "sources read (two threads)");
+    let mut drafts = resolved.drafts;
+    let mut joins = resolved.joins;
+    let mut notes = resolved.notes;
+
     let latest_week = global
         .iter()
         .map(|r| r.week.as_str())
@@ -214,19 +280,6 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
         popular_names.iter(),
     ));
 
-    // Trailers.
-    let mut ylog = SourceLog::new("youtube_trailers_2025", youtube::SNAPSHOT_FILE);
-    let mut trailer_rows = youtube::read_snapshot(&data.join(youtube::SNAPSHOT_FILE), &mut ylog)?;
-    logs.push(ylog);
-    if data.join(youtube::LIVE_FILE).exists() {
-        let mut log = SourceLog::new("youtube_live", youtube::LIVE_FILE);
-        trailer_rows.extend(youtube::read_live(
-            &data.join(youtube::LIVE_FILE),
-            &mut log,
-        )?);
-        logs.push(log);
-    }
-    lap(&mut t, "trailers read");
     let keys: Vec<(Option<String>, String)> = trailer_rows
         .iter()
         .map(|r| (r.query_title.clone(), r.video_title.clone()))

@@ -21,7 +21,7 @@
 use crate::catalog::{Catalog, Kind};
 use crate::features::{dot, normalize, Index, SparseVec};
 use crate::model::{has_metadata, Model};
-use crate::recommend::{recommend, top_n, Query};
+use crate::recommend::{like_top_k, top_n, Scratch};
 use crate::text::content_words;
 
 /// Anything that can answer a one-title query and compare two titles.
@@ -34,12 +34,12 @@ pub trait Recommender {
 
 impl Recommender for Model {
     fn top_k(&self, catalog: &Catalog, query: usize, kind: Kind, k: usize) -> Vec<usize> {
-        let mut q = Query::like(query, k);
-        q.filters.kind = Some(kind);
-        recommend(self, catalog, &q)
-            .into_iter()
-            .map(|r| r.index)
-            .collect()
+        // The metrics run every title as a query: reuse one set of buffers per thread and
+        // skip the explanations, which the metrics never read.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+        }
+        SCRATCH.with(|s| like_top_k(self, catalog, query, kind, k, &mut s.borrow_mut()))
     }
 
     fn similarity(&self, a: usize, b: usize) -> f32 {

@@ -278,6 +278,68 @@ pub fn recommend(model: &Model, catalog: &Catalog, query: &Query) -> Vec<Recomme
         .collect()
 }
 
+/// Buffers reused across one-title queries by [`like_top_k`]: the accumulator and touched
+/// flags are reset through the hit list, so a query costs its hits, not the catalog size.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    acc: Vec<f32>,
+    touched: Vec<bool>,
+    hits: Vec<u32>,
+    scored: Vec<(usize, f32)>,
+}
+
+/// The indices `recommend` returns for `Query::like(query, k)` restricted to `kind`, without
+/// explanations and with reused buffers: the offline metrics run this once per title, so it
+/// must be cheap. Same candidates, same scores, same order as [`recommend`] (the metrics
+/// would drift otherwise); a test checks the two agree.
+pub(crate) fn like_top_k(
+    model: &Model,
+    catalog: &Catalog,
+    query: usize,
+    kind: Kind,
+    k: usize,
+    s: &mut Scratch,
+) -> Vec<usize> {
+    let n = model.len().min(catalog.titles.len());
+    if k == 0 || query >= n {
+        let mut q = Query::like(query, k);
+        q.filters.kind = Some(kind);
+        return recommend(model, catalog, &q)
+            .into_iter()
+            .map(|r| r.index)
+            .collect();
+    }
+    if s.acc.len() != n {
+        s.acc = vec![0.0; n];
+        s.touched = vec![false; n];
+    }
+    s.hits.clear();
+    s.scored.clear();
+    let alpha = model.weights().prior.clamp(0.0, 1.0);
+    let q = query_vector(model, &[query], &[]);
+    model
+        .index()
+        .accumulate(&q, &mut s.acc, &mut s.touched, &mut s.hits);
+    let qm = model.query_mods(&q);
+    for &h in &s.hits {
+        let i = h as usize;
+        let content = std::mem::take(&mut s.acc[i]);
+        s.touched[i] = false;
+        // The cheap kind and candidate checks first: about half the hits are of the other
+        // kind (genre postings touch both), and they need no modifiers.
+        if i == query || model.kind(i) != kind || !model.is_candidate(i) {
+            continue;
+        }
+        let rel = model.add_modifiers(&qm, i, content).clamp(0.0, 1.0);
+        if rel > 0.0 {
+            s.scored
+                .push((i, rel * (1.0 - alpha + alpha * model.prior(i))));
+        }
+    }
+    top_n(&mut s.scored, k);
+    s.scored.iter().map(|&(i, _)| i).collect()
+}
+
 /// Heap entry ordered so that the best result (by [`rank_order`]) is the greatest.
 struct Ranked(usize, f32);
 
@@ -351,6 +413,20 @@ mod tests {
             assert!((total - 1.0).abs() < 1e-3, "shares add to {total}");
         }
         assert!(recs.windows(2).all(|w| w[0].score >= w[1].score));
+    }
+
+    #[test]
+    fn fast_path_matches_recommend() {
+        let c = synth::catalog(800, 7);
+        let m = Model::build(&c, &Weights::default());
+        let mut s = Scratch::default();
+        for q in 0..c.titles.len() {
+            let kind = c.titles[q].kind;
+            let mut full = Query::like(q, 10);
+            full.filters.kind = Some(kind);
+            let want: Vec<usize> = recommend(&m, &c, &full).iter().map(|r| r.index).collect();
+            assert_eq!(like_top_k(&m, &c, q, kind, 10, &mut s), want, "query {q}");
+        }
     }
 
     #[test]
