@@ -3,8 +3,12 @@
 //! Layout, chosen so a reader can refuse a foreign or newer file before decoding anything:
 //!
 //! ```text
-//! MAGIC (8 bytes) | format version (u16 little-endian) | postcard(Header) | postcard(Body)
+//! MAGIC (8 bytes) | format version (u16 little-endian) | postcard(Header) | postcard(wire body)
 //! ```
+//!
+//! The body is written in a columnar wire layout (`wire.rs`) and converted back to
+//! [`Body`] on decode, so the in-memory types stay record-shaped while the bytes compress
+//! about twice as well.
 //!
 //! The header carries the body's length and CRC-32, so truncation and corruption are told
 //! apart from a format mismatch and reported with a clear message instead of a panic.
@@ -14,12 +18,14 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Catalog;
 use crate::report::{DataReport, MetricsRecord};
 use crate::trends::Trends;
+use crate::wire::WireBody;
 
 /// First bytes of every bundle: identifies the file as ours.
 pub const MAGIC: &[u8; 8] = b"NFXRECS\x00";
 
-/// Version of the layout of [`Body`]. Bump on every incompatible change.
-pub const FORMAT_VERSION: u16 = 1;
+/// Version of the layout of [`Body`] on the wire. Bump on every incompatible change.
+/// 2: columnar wire layout (version 1 was postcard of [`Body`] itself).
+pub const FORMAT_VERSION: u16 = 2;
 
 /// Metadata written before the body: enough to describe a bundle without decoding it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -153,8 +159,8 @@ impl Bundle {
 
     /// Encodes the bundle; the header's length and checksum are computed here.
     pub fn encode(&self) -> Result<Vec<u8>, BundleError> {
-        let body =
-            postcard::to_allocvec(&self.body).map_err(|e| BundleError::Encode(e.to_string()))?;
+        let body = postcard::to_allocvec(&WireBody::encode(&self.body))
+            .map_err(|e| BundleError::Encode(e.to_string()))?;
         let header = Header {
             format_version: FORMAT_VERSION,
             body_len: body.len() as u64,
@@ -226,11 +232,14 @@ impl Bundle {
                 found,
             });
         }
-        let body =
-            postcard::from_bytes::<Body>(body_bytes).map_err(|e| BundleError::CorruptBody {
-                offset: body_start,
-                reason: e.to_string(),
-            })?;
+        let corrupt = |reason: String| BundleError::CorruptBody {
+            offset: body_start,
+            reason,
+        };
+        let body = postcard::from_bytes::<WireBody>(body_bytes)
+            .map_err(|e| corrupt(e.to_string()))?
+            .decode()
+            .map_err(corrupt)?;
         Ok(Bundle { header, body })
     }
 }

@@ -20,6 +20,7 @@ pub mod search;
 pub mod synth;
 pub mod text;
 pub mod trends;
+mod wire;
 
 pub use bundle::{Bundle, BundleError, Header, FORMAT_VERSION, MAGIC};
 pub use catalog::{Catalog, Kind, SourceRef, Title};

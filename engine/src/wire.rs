@@ -1,0 +1,911 @@
+//! The bundle body's wire layout: columns instead of records.
+//!
+//! The in-memory types ([`Body`], [`Catalog`], [`Trends`]) are what the app and the CLI
+//! use; this module converts them to a column-per-field struct for postcard and back, so
+//! only the bytes change. Columns compress far better under brotli/gzip than interleaved
+//! records: every description sits next to other descriptions, small integers sit next to
+//! similar integers, sorted ids are front-coded, sorted runs are delta-coded, repeated
+//! strings are dictionary-coded, and people are numbered in order of first use so most
+//! credits are the byte `0` ("the next new person").
+//!
+//! Every encoding is lossless for any value of the in-memory types (a test round-trips
+//! arbitrary values); the compact forms are chosen when they apply and fall back otherwise.
+//! Decoding validates every index and length and reports a malformed body as an error.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::bundle::Body;
+use crate::catalog::{Catalog, Kind, SourceRef, Title};
+use crate::report::{DataReport, MetricsRecord};
+use crate::trends::{Category, Country, CountryRun, PopularEntry, Trailer, Trends, WeeklyEntry};
+
+/// Why a body's columns do not fit together (a builder bug or a corrupt file).
+pub(crate) type WireError = String;
+
+/// Strings as one length column and one text column.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct StrCol {
+    lens: Vec<u32>,
+    text: String,
+}
+
+impl StrCol {
+    fn push(&mut self, s: &str) {
+        self.lens.push(s.len() as u32);
+        self.text.push_str(s);
+    }
+
+    fn reader(&self) -> StrReader<'_> {
+        StrReader {
+            col: self,
+            next: 0,
+            pos: 0,
+        }
+    }
+}
+
+struct StrReader<'a> {
+    col: &'a StrCol,
+    next: usize,
+    pos: usize,
+}
+
+impl<'a> StrReader<'a> {
+    fn next(&mut self) -> Result<&'a str, WireError> {
+        let len = *self
+            .col
+            .lens
+            .get(self.next)
+            .ok_or("string column too short")? as usize;
+        let end = self.pos.checked_add(len).ok_or("string length overflow")?;
+        let s = self
+            .col
+            .text
+            .get(self.pos..end)
+            .ok_or("string column text cut or split inside a character")?;
+        self.next += 1;
+        self.pos = end;
+        Ok(s)
+    }
+}
+
+/// Sorted strings, front-coded: bytes shared with the previous string, then the rest.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct FrontCol {
+    shared: Vec<u32>,
+    rest: StrCol,
+}
+
+impl FrontCol {
+    fn encode<'a>(items: impl Iterator<Item = &'a str>) -> FrontCol {
+        let mut out = FrontCol::default();
+        let mut prev = "";
+        for s in items {
+            let mut n = prev
+                .bytes()
+                .zip(s.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            while !s.is_char_boundary(n) {
+                n -= 1;
+            }
+            out.shared.push(n as u32);
+            out.rest.push(&s[n..]);
+            prev = s;
+        }
+        out
+    }
+
+    fn decode(&self) -> Result<Vec<String>, WireError> {
+        let mut r = self.rest.reader();
+        let mut out: Vec<String> = Vec::with_capacity(self.shared.len());
+        for &n in &self.shared {
+            let prev = out.last().map_or("", String::as_str);
+            let head = prev
+                .get(..n as usize)
+                .ok_or("front-coded prefix longer than the previous string")?;
+            let mut s = String::with_capacity(head.len() + 16);
+            s.push_str(head);
+            s.push_str(r.next()?);
+            out.push(s);
+        }
+        Ok(out)
+    }
+}
+
+/// Lists of integers as one length column and one value column.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ListCol {
+    lens: Vec<u32>,
+    values: Vec<u32>,
+}
+
+impl ListCol {
+    fn push(&mut self, v: &[u32]) {
+        self.lens.push(v.len() as u32);
+        self.values.extend_from_slice(v);
+    }
+}
+
+/// Cuts the next `len` items off a value column.
+fn take<'a, T>(values: &'a [T], pos: &mut usize, len: u32) -> Result<&'a [T], WireError> {
+    let end = pos
+        .checked_add(len as usize)
+        .ok_or("list length overflow")?;
+    let s = values.get(*pos..end).ok_or("list column too short")?;
+    *pos = end;
+    Ok(s)
+}
+
+fn at<T: Copy>(v: &[T], i: usize, what: &str) -> Result<T, WireError> {
+    v.get(i)
+        .copied()
+        .ok_or_else(|| format!("{what} column too short"))
+}
+
+/// `Option<u32>`-like values as `0` for none and `v + 1` otherwise.
+fn opt_u64(v: Option<u64>) -> u64 {
+    v.map_or(0, |x| x.saturating_add(1))
+}
+
+fn un_opt_u64(v: u64) -> Option<u64> {
+    v.checked_sub(1)
+}
+
+/// A large count as `mantissa << 4 | trailing decimal zeros` (Netflix rounds hours and
+/// views to 10^4–10^5, so the mantissa is short). Values that do not fit are stored with
+/// the escape `zeros = 15` followed by nothing lost: the mantissa is then the value.
+fn pack_round(v: u64) -> u64 {
+    let (mut m, mut z) = (v, 0u64);
+    while m != 0 && m % 10 == 0 && z < 14 {
+        m /= 10;
+        z += 1;
+    }
+    match m.checked_mul(16) {
+        Some(x) => x | z,
+        None => u64::MAX, // escape: the raw value follows in `big`
+    }
+}
+
+fn unpack_round(v: u64, big: &[u64], big_pos: &mut usize) -> Result<u64, WireError> {
+    if v == u64::MAX {
+        let x = at(big, *big_pos, "large-number")?;
+        *big_pos += 1;
+        return Ok(x);
+    }
+    let (m, z) = (v >> 4, (v & 15) as u32);
+    10u64
+        .checked_pow(z)
+        .and_then(|p| m.checked_mul(p))
+        .ok_or_else(|| "packed number overflows".to_owned())
+}
+
+/// A column of large counts, rounded-number packed, with an escape list for the rest.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct CountCol {
+    packed: Vec<u64>,
+    big: Vec<u64>,
+}
+
+impl CountCol {
+    fn push(&mut self, v: u64) {
+        let p = pack_round(v);
+        if p == u64::MAX {
+            self.big.push(v);
+        }
+        self.packed.push(p);
+    }
+}
+
+struct CountReader<'a> {
+    col: &'a CountCol,
+    next: usize,
+    big: usize,
+}
+
+impl CountReader<'_> {
+    fn next(&mut self) -> Result<u64, WireError> {
+        let v = at(&self.col.packed, self.next, "count")?;
+        self.next += 1;
+        unpack_round(v, &self.col.big, &mut self.big)
+    }
+}
+
+/// Optional floats stored as integers at a fixed decimal scale when that is exact
+/// (`0` none, `1` raw bits in `raw`, `k + 2` for `k / scale`).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct FloatCol {
+    scale: u32,
+    codes: Vec<u32>,
+    raw: Vec<u32>,
+}
+
+impl FloatCol {
+    fn new(scale: u32) -> FloatCol {
+        FloatCol {
+            scale,
+            ..FloatCol::default()
+        }
+    }
+
+    fn push(&mut self, v: Option<f32>) {
+        let Some(x) = v else {
+            self.codes.push(0);
+            return;
+        };
+        let k = (f64::from(x) * f64::from(self.scale)).round();
+        if (0.0..1e7).contains(&k) && (k as u32 as f32 / self.scale as f32).to_bits() == x.to_bits()
+        {
+            self.codes.push(k as u32 + 2);
+        } else {
+            self.codes.push(1);
+            self.raw.push(x.to_bits());
+        }
+    }
+
+    fn reader(&self) -> FloatReader<'_> {
+        FloatReader {
+            col: self,
+            next: 0,
+            raw: 0,
+        }
+    }
+}
+
+struct FloatReader<'a> {
+    col: &'a FloatCol,
+    next: usize,
+    raw: usize,
+}
+
+impl FloatReader<'_> {
+    fn next(&mut self) -> Result<Option<f32>, WireError> {
+        let c = at(&self.col.codes, self.next, "float")?;
+        self.next += 1;
+        Ok(match c {
+            0 => None,
+            1 => {
+                let bits = at(&self.col.raw, self.raw, "raw float")?;
+                self.raw += 1;
+                Some(f32::from_bits(bits))
+            }
+            k => Some((k - 2) as f32 / self.col.scale.max(1) as f32),
+        })
+    }
+}
+
+/// Optional strings drawn from a small set: a table plus `0` none / `i + 1` per row.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct DictCol {
+    table: Vec<String>,
+    codes: Vec<u32>,
+}
+
+impl DictCol {
+    fn encode<'a>(items: impl Iterator<Item = Option<&'a str>>) -> DictCol {
+        let mut out = DictCol::default();
+        let mut ix: HashMap<&'a str, u32> = HashMap::new();
+        for s in items {
+            let code = match s {
+                None => 0,
+                Some(s) => *ix.entry(s).or_insert_with(|| {
+                    out.table.push(s.to_owned());
+                    out.table.len() as u32
+                }),
+            };
+            out.codes.push(code);
+        }
+        out
+    }
+
+    fn get(&self, i: usize) -> Result<Option<String>, WireError> {
+        match at(&self.codes, i, "dictionary")? {
+            0 => Ok(None),
+            c => self
+                .table
+                .get(c as usize - 1)
+                .cloned()
+                .map(Some)
+                .ok_or_else(|| "dictionary code out of range".to_owned()),
+        }
+    }
+}
+
+/// The catalog, one column per field.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct WireCatalog {
+    ids: FrontCol,
+    titles: StrCol,
+    /// Bit 0: series; bit 1: trend-only.
+    flags: Vec<u8>,
+    /// `0` none, else the year + 1.
+    years: Vec<u32>,
+    descriptions: StrCol,
+    genres: ListCol,
+    /// Person links, coded per `people_first_use`.
+    directors: ListCol,
+    cast: ListCol,
+    countries: ListCol,
+    age_ratings: DictCol,
+    runtimes: Vec<u32>,
+    seasons: Vec<u32>,
+    /// `0` none, `1` same as the title id, `2` the next entry of `imdb_other`.
+    imdb_mode: Vec<u8>,
+    imdb_other: StrCol,
+    imdb_scores: FloatCol,
+    imdb_votes: Vec<u64>,
+    tmdb_popularity: FloatCol,
+    tmdb_scores: FloatCol,
+    source_names: Vec<String>,
+    /// Per title: its sources as indices into `source_names`.
+    sources: ListCol,
+    source_ids: StrCol,
+    /// True when `people` is in first-use order and the links are first-use coded
+    /// (`0` = the next new person, `i + 1` = person `i`); the table is re-sorted on decode.
+    /// False: `people` and the links are stored as they are.
+    people_first_use: bool,
+    people: StrCol,
+    genre_names: Vec<String>,
+    country_names: Vec<String>,
+}
+
+fn opt16(v: Option<u16>) -> u32 {
+    v.map_or(0, |x| u32::from(x) + 1)
+}
+
+fn un_opt16(v: u32) -> Result<Option<u16>, WireError> {
+    match v {
+        0 => Ok(None),
+        x => u16::try_from(x - 1)
+            .map(Some)
+            .map_err(|_| "16-bit value out of range".to_owned()),
+    }
+}
+
+impl WireCatalog {
+    fn encode(c: &Catalog) -> WireCatalog {
+        let n = c.titles.len();
+        let mut w = WireCatalog {
+            ids: FrontCol::encode(c.titles.iter().map(|t| t.id.as_str())),
+            age_ratings: DictCol::encode(c.titles.iter().map(|t| t.age_rating.as_deref())),
+            imdb_scores: FloatCol::new(10),
+            tmdb_popularity: FloatCol::new(1000),
+            tmdb_scores: FloatCol::new(1000),
+            genre_names: c.genres.clone(),
+            country_names: c.countries.clone(),
+            ..WireCatalog::default()
+        };
+        // First-use numbering needs a table that sorting restores exactly (strictly
+        // ascending) and links that all point into it.
+        let np = c.people.len();
+        let first_use = c.people.windows(2).all(|p| p[0] < p[1])
+            && c.titles.iter().all(|t| {
+                t.directors
+                    .iter()
+                    .chain(&t.cast)
+                    .all(|&p| (p as usize) < np)
+            });
+        w.people_first_use = first_use;
+        let mut wire_id = vec![u32::MAX; if first_use { np } else { 0 }];
+        let mut order: Vec<u32> = Vec::new();
+        let mut code = |p: u32, out: &mut Vec<u32>| {
+            if !first_use {
+                out.push(p);
+            } else if wire_id[p as usize] == u32::MAX {
+                wire_id[p as usize] = order.len() as u32;
+                order.push(p);
+                out.push(0);
+            } else {
+                out.push(wire_id[p as usize] + 1);
+            }
+        };
+        let mut source_ix: HashMap<&str, u32> = HashMap::new();
+        let mut buf = Vec::new();
+        w.flags.reserve(n);
+        for t in &c.titles {
+            w.titles.push(&t.title);
+            w.flags
+                .push(u8::from(t.kind == Kind::Show) | (u8::from(t.trend_only) << 1));
+            w.years.push(opt16(t.year));
+            w.descriptions.push(&t.description);
+            w.genres.push(&t.genres);
+            buf.clear();
+            for &p in &t.directors {
+                code(p, &mut buf);
+            }
+            w.directors.push(&buf);
+            buf.clear();
+            for &p in &t.cast {
+                code(p, &mut buf);
+            }
+            w.cast.push(&buf);
+            w.countries.push(&t.countries);
+            w.runtimes.push(opt16(t.runtime_min));
+            w.seasons.push(opt16(t.seasons));
+            match &t.imdb_id {
+                None => w.imdb_mode.push(0),
+                Some(x) if *x == t.id => w.imdb_mode.push(1),
+                Some(x) => {
+                    w.imdb_mode.push(2);
+                    w.imdb_other.push(x);
+                }
+            }
+            w.imdb_scores.push(t.imdb_score);
+            w.imdb_votes.push(opt_u64(t.imdb_votes.map(u64::from)));
+            w.tmdb_popularity.push(t.tmdb_popularity);
+            w.tmdb_scores.push(t.tmdb_score);
+            buf.clear();
+            for s in &t.sources {
+                let i = *source_ix.entry(s.source.as_str()).or_insert_with(|| {
+                    w.source_names.push(s.source.clone());
+                    w.source_names.len() as u32 - 1
+                });
+                buf.push(i);
+                w.source_ids.push(&s.id);
+            }
+            w.sources.push(&buf);
+        }
+        if first_use {
+            // People no title links to keep their sorted order at the end.
+            order.extend((0..np as u32).filter(|&p| wire_id[p as usize] == u32::MAX));
+            for &p in &order {
+                w.people.push(&c.people[p as usize]);
+            }
+        } else {
+            for p in &c.people {
+                w.people.push(p);
+            }
+        }
+        w
+    }
+
+    fn decode(self) -> Result<Catalog, WireError> {
+        let ids = self.ids.decode()?;
+        let n = ids.len();
+        // People: read the table in wire order, then map wire ids to final indices.
+        let mut pr = self.people.reader();
+        let wire_people: Vec<String> = (0..self.people.lens.len())
+            .map(|_| pr.next().map(str::to_owned))
+            .collect::<Result<_, _>>()?;
+        let (people, final_ix): (Vec<String>, Vec<u32>) = if self.people_first_use {
+            let mut by_name: Vec<u32> = (0..wire_people.len() as u32).collect();
+            by_name
+                .sort_unstable_by(|&a, &b| wire_people[a as usize].cmp(&wire_people[b as usize]));
+            let mut final_ix = vec![0u32; wire_people.len()];
+            for (f, &wi) in by_name.iter().enumerate() {
+                final_ix[wi as usize] = f as u32;
+            }
+            let mut slots: Vec<Option<String>> = wire_people.into_iter().map(Some).collect();
+            let people = by_name
+                .iter()
+                .map(|&wi| slots[wi as usize].take().unwrap_or_default())
+                .collect();
+            (people, final_ix)
+        } else {
+            (wire_people, Vec::new())
+        };
+        let mut next_new = 0u32;
+        let first_use = self.people_first_use;
+        let mut person = |code: u32| -> Result<u32, WireError> {
+            if !first_use {
+                return Ok(code);
+            }
+            let wi = if code == 0 {
+                next_new += 1;
+                next_new - 1
+            } else {
+                code - 1
+            };
+            final_ix
+                .get(wi as usize)
+                .copied()
+                .ok_or_else(|| "person link out of range".to_owned())
+        };
+
+        let mut titles_r = self.titles.reader();
+        let mut desc_r = self.descriptions.reader();
+        let mut imdb_r = self.imdb_other.reader();
+        let mut srcid_r = self.source_ids.reader();
+        let (mut is_r, mut tp_r, mut ts_r) = (
+            self.imdb_scores.reader(),
+            self.tmdb_popularity.reader(),
+            self.tmdb_scores.reader(),
+        );
+        let (mut gp, mut dp, mut cp, mut kp, mut sp) = (0, 0, 0, 0, 0);
+        let mut titles = Vec::with_capacity(n);
+        for (i, id) in ids.into_iter().enumerate() {
+            let flags = at(&self.flags, i, "flags")?;
+            let genres = take(
+                &self.genres.values,
+                &mut gp,
+                at(&self.genres.lens, i, "genre")?,
+            )?;
+            let directors = take(
+                &self.directors.values,
+                &mut dp,
+                at(&self.directors.lens, i, "director")?,
+            )?
+            .iter()
+            .map(|&c| person(c))
+            .collect::<Result<Vec<u32>, _>>()?;
+            let cast = take(&self.cast.values, &mut cp, at(&self.cast.lens, i, "cast")?)?
+                .iter()
+                .map(|&c| person(c))
+                .collect::<Result<Vec<u32>, _>>()?;
+            let countries = take(
+                &self.countries.values,
+                &mut kp,
+                at(&self.countries.lens, i, "country")?,
+            )?;
+            let imdb_id = match at(&self.imdb_mode, i, "imdb")? {
+                0 => None,
+                1 => Some(id.clone()),
+                _ => Some(imdb_r.next()?.to_owned()),
+            };
+            let sources = take(
+                &self.sources.values,
+                &mut sp,
+                at(&self.sources.lens, i, "source")?,
+            )?
+            .iter()
+            .map(|&s| {
+                Ok(SourceRef {
+                    source: self
+                        .source_names
+                        .get(s as usize)
+                        .cloned()
+                        .ok_or("source name out of range")?,
+                    id: srcid_r.next()?.to_owned(),
+                })
+            })
+            .collect::<Result<Vec<_>, WireError>>()?;
+            let votes = un_opt_u64(at(&self.imdb_votes, i, "votes")?)
+                .map(|v| u32::try_from(v).map_err(|_| "vote count out of range".to_owned()))
+                .transpose()?;
+            titles.push(Title {
+                id,
+                title: titles_r.next()?.to_owned(),
+                kind: if flags & 1 != 0 {
+                    Kind::Show
+                } else {
+                    Kind::Movie
+                },
+                year: un_opt16(at(&self.years, i, "year")?)?,
+                description: desc_r.next()?.to_owned(),
+                genres: genres.to_vec(),
+                directors,
+                cast,
+                countries: countries.to_vec(),
+                age_rating: self.age_ratings.get(i)?,
+                runtime_min: un_opt16(at(&self.runtimes, i, "runtime")?)?,
+                seasons: un_opt16(at(&self.seasons, i, "seasons")?)?,
+                imdb_id,
+                imdb_score: is_r.next()?,
+                imdb_votes: votes,
+                tmdb_popularity: tp_r.next()?,
+                tmdb_score: ts_r.next()?,
+                sources,
+                trend_only: flags & 2 != 0,
+            });
+        }
+        Ok(Catalog {
+            titles,
+            people,
+            genres: self.genre_names,
+            countries: self.country_names,
+        })
+    }
+}
+
+fn category_code(c: Category) -> u8 {
+    match c {
+        Category::FilmsEnglish => 0,
+        Category::FilmsNonEnglish => 1,
+        Category::TvEnglish => 2,
+        Category::TvNonEnglish => 3,
+    }
+}
+
+fn category_of(code: u8) -> Result<Category, WireError> {
+    Category::ALL
+        .get(code as usize)
+        .copied()
+        .ok_or_else(|| "category code out of range".to_owned())
+}
+
+/// Trends: the two big tables (global weekly rows, country runs) as columns; the small
+/// ones as they are.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct WireTrends {
+    weeks: FrontCol,
+    /// Global rows: week as the difference to the previous row's week (wrapping), so the
+    /// usual (week, category, rank) order is a column of zeros and ones.
+    g_week_delta: Vec<u16>,
+    g_category: Vec<u8>,
+    g_rank: Vec<u8>,
+    g_title: Vec<u32>,
+    g_season: DictCol,
+    g_hours: CountCol,
+    /// `0` none, else `pack_round(views) + 1` (escape in `g_views_big`).
+    g_views: CountCol,
+    g_views_some: Vec<u8>,
+    g_cumulative: Vec<u16>,
+    countries: Vec<Country>,
+    /// Country runs: country as a delta to the previous run's (wrapping); title as a
+    /// delta to the previous run's title when the country repeats (zig-zag), else as is.
+    r_country_delta: Vec<u16>,
+    r_title: Vec<u32>,
+    r_weeks: Vec<u16>,
+    r_best_rank: Vec<u8>,
+    r_first_week: Vec<u16>,
+    /// `last_week - first_week` (wrapping).
+    r_span: Vec<u16>,
+    countries_through: Option<String>,
+    most_popular: Vec<PopularEntry>,
+    trailers: Vec<Trailer>,
+}
+
+fn zigzag(d: i64) -> u32 {
+    ((d << 1) ^ (d >> 63)) as u32
+}
+
+fn unzigzag(z: u32) -> i64 {
+    i64::from(z >> 1) ^ -i64::from(z & 1)
+}
+
+impl WireTrends {
+    fn encode(t: &Trends) -> WireTrends {
+        let mut w = WireTrends {
+            weeks: FrontCol::encode(t.weeks.iter().map(String::as_str)),
+            g_season: DictCol::encode(t.global.iter().map(|e| e.season.as_deref())),
+            countries: t.countries.clone(),
+            countries_through: t.countries_through.clone(),
+            most_popular: t.most_popular.clone(),
+            trailers: t.trailers.clone(),
+            ..WireTrends::default()
+        };
+        let mut prev_week = 0u16;
+        for e in &t.global {
+            w.g_week_delta.push(e.week.wrapping_sub(prev_week));
+            prev_week = e.week;
+            w.g_category.push(category_code(e.category));
+            w.g_rank.push(e.rank);
+            w.g_title.push(e.title);
+            w.g_hours.push(e.hours_viewed);
+            w.g_views_some.push(u8::from(e.views.is_some()));
+            w.g_views.push(e.views.unwrap_or(0));
+            w.g_cumulative.push(e.cumulative_weeks);
+        }
+        let (mut prev_c, mut prev_t) = (0u16, 0u32);
+        for r in &t.country_runs {
+            w.r_country_delta.push(r.country.wrapping_sub(prev_c));
+            let title = if r.country == prev_c {
+                zigzag(i64::from(r.title) - i64::from(prev_t))
+            } else {
+                r.title
+            };
+            w.r_title.push(title);
+            prev_c = r.country;
+            prev_t = r.title;
+            w.r_weeks.push(r.weeks);
+            w.r_best_rank.push(r.best_rank);
+            w.r_first_week.push(r.first_week);
+            w.r_span.push(r.last_week.wrapping_sub(r.first_week));
+        }
+        w
+    }
+
+    fn decode(self) -> Result<Trends, WireError> {
+        let n = self.g_week_delta.len();
+        let mut global = Vec::with_capacity(n);
+        let (mut hours, mut views) = (
+            CountReader {
+                col: &self.g_hours,
+                next: 0,
+                big: 0,
+            },
+            CountReader {
+                col: &self.g_views,
+                next: 0,
+                big: 0,
+            },
+        );
+        let mut week = 0u16;
+        for i in 0..n {
+            week = week.wrapping_add(self.g_week_delta[i]);
+            let v = views.next()?;
+            global.push(WeeklyEntry {
+                week,
+                category: category_of(at(&self.g_category, i, "category")?)?,
+                rank: at(&self.g_rank, i, "rank")?,
+                title: at(&self.g_title, i, "title")?,
+                season: self.g_season.get(i)?,
+                hours_viewed: hours.next()?,
+                views: (at(&self.g_views_some, i, "views")? != 0).then_some(v),
+                cumulative_weeks: at(&self.g_cumulative, i, "cumulative weeks")?,
+            });
+        }
+        let m = self.r_country_delta.len();
+        let mut runs = Vec::with_capacity(m);
+        let (mut prev_c, mut prev_t) = (0u16, 0u32);
+        for i in 0..m {
+            let c = prev_c.wrapping_add(self.r_country_delta[i]);
+            let raw = at(&self.r_title, i, "run title")?;
+            let title = if c == prev_c {
+                u32::try_from(i64::from(prev_t) + unzigzag(raw))
+                    .map_err(|_| "run title out of range".to_owned())?
+            } else {
+                raw
+            };
+            prev_c = c;
+            prev_t = title;
+            let first = at(&self.r_first_week, i, "first week")?;
+            runs.push(CountryRun {
+                country: c,
+                title,
+                weeks: at(&self.r_weeks, i, "run weeks")?,
+                best_rank: at(&self.r_best_rank, i, "best rank")?,
+                first_week: first,
+                last_week: first.wrapping_add(at(&self.r_span, i, "span")?),
+            });
+        }
+        Ok(Trends {
+            weeks: self.weeks.decode()?,
+            global,
+            countries: self.countries,
+            country_runs: runs,
+            countries_through: self.countries_through,
+            most_popular: self.most_popular,
+            trailers: self.trailers,
+        })
+    }
+}
+
+/// The body as written: columns for the catalog and the big trend tables.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct WireBody {
+    catalog: WireCatalog,
+    trends: WireTrends,
+    report: DataReport,
+    metrics_history: Vec<MetricsRecord>,
+}
+
+impl WireBody {
+    /// The wire form of a body.
+    pub(crate) fn encode(b: &Body) -> WireBody {
+        WireBody {
+            catalog: WireCatalog::encode(&b.catalog),
+            trends: WireTrends::encode(&b.trends),
+            report: b.report.clone(),
+            metrics_history: b.metrics_history.clone(),
+        }
+    }
+
+    /// Back to the in-memory body; an error names the first column that does not fit.
+    pub(crate) fn decode(self) -> Result<Body, WireError> {
+        Ok(Body {
+            catalog: self.catalog.decode()?,
+            trends: self.trends.decode()?,
+            report: self.report,
+            metrics_history: self.metrics_history,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(b: &Body) -> Body {
+        let bytes = postcard::to_allocvec(&WireBody::encode(b)).unwrap();
+        postcard::from_bytes::<WireBody>(&bytes)
+            .unwrap()
+            .decode()
+            .unwrap()
+    }
+
+    #[test]
+    fn synthetic_catalog_round_trips() {
+        let mut b = Body {
+            catalog: crate::synth::catalog(300, 3),
+            ..Body::default()
+        };
+        b.catalog.titles[0].imdb_id = Some("tt9".into());
+        b.catalog.titles[1].imdb_id = Some(b.catalog.titles[1].id.clone());
+        b.catalog.titles[2].imdb_score = Some(7.3);
+        b.catalog.titles[3].tmdb_popularity = Some(1e30);
+        b.catalog.titles[4].tmdb_score = Some(f32::NAN);
+        b.catalog.titles[5].sources = vec![
+            SourceRef {
+                source: "a".into(),
+                id: "x".into(),
+            },
+            SourceRef {
+                source: "b".into(),
+                id: String::new(),
+            },
+        ];
+        b.catalog.titles[6].age_rating = Some("PG".into());
+        b.catalog.titles[7].trend_only = true;
+        b.catalog.titles[8].year = Some(u16::MAX);
+        let back = round_trip(&b);
+        // NaN != NaN: compare that one by bits.
+        assert!(back.catalog.titles[4].tmdb_score.unwrap().is_nan());
+        b.catalog.titles[4].tmdb_score = None;
+        let mut back = back;
+        back.catalog.titles[4].tmdb_score = None;
+        assert_eq!(back, b);
+    }
+
+    #[test]
+    fn unsorted_people_and_odd_links_round_trip() {
+        let mut b = Body::default();
+        b.catalog.people = vec!["Zed".into(), "Amy".into(), "Amy".into()];
+        b.catalog.titles.push(Title {
+            id: "b".into(),
+            directors: vec![2, 0, 7],
+            cast: vec![1, 1],
+            ..Title::default()
+        });
+        b.catalog.titles.push(Title {
+            id: "a".into(),
+            description: "é…".into(),
+            ..Title::default()
+        });
+        assert_eq!(round_trip(&b), b);
+        b.catalog.people = vec!["Amy".into(), "Bob".into(), "Cy".into()];
+        b.catalog.titles[0].directors = vec![2, 0];
+        assert_eq!(round_trip(&b), b);
+    }
+
+    #[test]
+    fn trends_round_trip() {
+        let mut b = Body::default();
+        b.trends.weeks = vec!["2021-07-04".into(), "2021-07-11".into()];
+        for (i, (week, hours)) in [(0u16, 1_230_000u64), (0, u64::MAX), (1, 7), (0, 0)]
+            .into_iter()
+            .enumerate()
+        {
+            b.trends.global.push(WeeklyEntry {
+                week,
+                category: Category::ALL[i % 4],
+                rank: i as u8 + 1,
+                title: 40 - i as u32,
+                season: (i % 2 == 0).then(|| "Season 1".into()),
+                hours_viewed: hours,
+                views: (i != 1).then_some(hours / 3),
+                cumulative_weeks: 3,
+            });
+        }
+        for (country, title, first, last) in [(0u16, 5u32, 1u16, 0u16), (0, 2, 0, 1), (3, 9, 1, 1)]
+        {
+            b.trends.country_runs.push(CountryRun {
+                country,
+                title,
+                weeks: 2,
+                best_rank: 4,
+                first_week: first,
+                last_week: last,
+            });
+        }
+        b.trends.countries_through = Some("2021-07-11".into());
+        assert_eq!(round_trip(&b), b);
+    }
+
+    #[test]
+    fn rounded_counts_pack_small() {
+        for v in [0u64, 1, 10, 12_340_000, 999, u64::MAX, 10u64.pow(19)] {
+            let mut c = CountCol::default();
+            c.push(v);
+            let mut r = CountReader {
+                col: &c,
+                next: 0,
+                big: 0,
+            };
+            assert_eq!(r.next().unwrap(), v);
+        }
+        assert_eq!(pack_round(12_300_000), (123 << 4) | 5);
+    }
+}
