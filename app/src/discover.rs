@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::combobox::SearchBox;
+use crate::refine::RefineBox;
 use crate::state::Seen;
 use crate::ui::{use_data, TitleCard};
 use crate::url::DiscoverState;
@@ -43,7 +44,7 @@ pub fn Discover() -> impl IntoView {
     };
 
     let d = data.clone();
-    let results = Memo::new(move |_| {
+    let query = Memo::new(move |_| {
         let s = st.get();
         let exclude: Vec<usize> = if s.hide_seen {
             seen.0
@@ -51,7 +52,11 @@ pub fn Discover() -> impl IntoView {
         } else {
             Vec::new()
         };
-        let q = s.to_query_for(&d, exclude);
+        s.to_query_for(&d, exclude)
+    });
+    let d = data.clone();
+    let results = Memo::new(move |_| {
+        let q = query.get();
         let t0 = crate::api::now_ms();
         let recs = recommend(&d.model, d.catalog(), &q);
         Results {
@@ -59,6 +64,7 @@ pub fn Discover() -> impl IntoView {
             ms: crate::api::now_ms() - t0,
         }
     });
+    let shown = Signal::derive(move || results.with(|r| r.recs.iter().map(|x| x.index).collect()));
 
     let d1 = data.clone();
     // Record when the first results reached the screen, for the cold-load test.
@@ -122,7 +128,7 @@ pub fn Discover() -> impl IntoView {
                         }.into_any()
                     }
                 }}
-                <div class="refine-slot" id="refine-slot"></div>
+                <RefineBox query shown />
             </section>
         </div>
     }

@@ -10,6 +10,7 @@ pub mod charts;
 pub mod combobox;
 pub mod data;
 pub mod discover;
+pub mod refine;
 pub mod state;
 pub mod title;
 pub mod trends;

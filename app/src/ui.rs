@@ -80,6 +80,9 @@ pub fn TitleCard(
     /// Called with the title id when "More like this" is pressed; no button when absent.
     #[prop(optional)]
     on_like: Option<Callback<String>>,
+    /// Why a refinement picked it (the LLM's sentence or the refiner's labels), if it did.
+    #[prop(optional)]
+    reasons: Vec<String>,
 ) -> impl IntoView {
     let data = use_data();
     let seen = expect_context::<Seen>();
@@ -119,6 +122,9 @@ pub fn TitleCard(
             </ul>
         }
     });
+    let reasons_view = (!reasons.is_empty()).then(|| {
+        view! { <p class="reason small">{format!("Fits: {}", reasons.join("; "))}</p> }
+    });
     let id_seen = id.clone();
     let id_toggle = id.clone();
     let is_seen = Signal::derive(move || seen.has(&id_seen));
@@ -142,6 +148,7 @@ pub fn TitleCard(
                 {charted}
                 {trailer}
             </p>
+            {reasons_view}
             {chips_view}
             <div class="card-actions">
                 <button class="ghost seen-toggle" aria-pressed=move || is_seen.get().to_string()

@@ -23,6 +23,14 @@ pub fn output_dir() -> PathBuf {
 
 /// Serves `site` with the proxy's router on 127.0.0.1 and an ephemeral port.
 pub async fn serve(site: &Path) -> anyhow::Result<SocketAddr> {
+    serve_with(site, |_| {}).await
+}
+
+/// Like [`serve`], with the proxy's configuration adjusted first (an LLM key and base URL).
+pub async fn serve_with(
+    site: &Path,
+    configure: impl FnOnce(&mut proxy::Config),
+) -> anyhow::Result<SocketAddr> {
     if !site.join("index.html").exists() {
         bail!(
             "{} has no index.html: build the site first (make test does)",
@@ -31,9 +39,67 @@ pub async fn serve(site: &Path) -> anyhow::Result<SocketAddr> {
     }
     let mut config = proxy::Config::for_site(site);
     config.addr = "127.0.0.1:0".into();
+    configure(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let app = proxy::router(&config).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok(addr)
+}
+
+/// How the loopback stand-in for Gemini answers.
+#[derive(Debug, Clone, Copy)]
+pub enum FakeGemini {
+    /// A valid structured answer: the last three candidates of the request (so the picks
+    /// differ from the engine's top), plus one id that is not a candidate.
+    Picks,
+    /// HTTP 500 with Google's error body.
+    Fails,
+}
+
+/// Starts a stand-in for Gemini's `generateContent` on loopback that speaks its REST
+/// format (the request's user turn is the JSON the proxy sends; the answer is a
+/// `candidates[0].content.parts[0].text` holding `{"picks": [...]}`).
+pub async fn fake_gemini(mode: FakeGemini) -> anyhow::Result<SocketAddr> {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    use serde_json::{json, Value};
+    let handler = move |axum::extract::Json(req): axum::extract::Json<Value>| async move {
+        if let FakeGemini::Fails = mode {
+            let body = json!({"error": {"code": 500, "message": "Internal error encountered.", "status": "INTERNAL"}});
+            return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response();
+        }
+        let user: Value = req
+            .pointer("/contents/0/parts/0/text")
+            .and_then(Value::as_str)
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(Value::Null);
+        let cands = user["candidates"].as_array().cloned().unwrap_or_default();
+        let mut picks: Vec<Value> = cands
+            .iter()
+            .rev()
+            .take(3)
+            .map(|c| json!({"id": c["id"], "reason": format!("A lighter pick than your list: {}.", c["title"].as_str().unwrap_or("?"))}))
+            .collect();
+        picks.insert(
+            1,
+            json!({"id": "tt0000000-invented", "reason": "Invented."}),
+        );
+        let text = json!({ "picks": picks }).to_string();
+        axum::Json(json!({
+            "candidates": [{
+                "content": {"role": "model", "parts": [{"text": text}]},
+                "finishReason": "STOP", "index": 0
+            }],
+            "modelVersion": "gemini-fake"
+        }))
+        .into_response()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let app = axum::Router::new().fallback(axum::routing::post(handler));
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });

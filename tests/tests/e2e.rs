@@ -8,7 +8,10 @@ use anyhow::{bail, Context};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
-use tests::{output_dir, screenshot, serve, wait_text, workspace_root, Driver};
+use tests::{
+    fake_gemini, output_dir, screenshot, serve, serve_with, wait_text, workspace_root, Driver,
+    FakeGemini,
+};
 
 /// Runs a script in the page and returns its value.
 async fn js(c: &Client, script: &str) -> anyhow::Result<Value> {
@@ -605,6 +608,135 @@ async fn browser_benchmark_and_transfer_sizes() -> anyhow::Result<()> {
     )?;
     let rows: Vec<Value> = serde_json::from_value(rows)?;
     assert_eq!(rows.len(), 3);
+    c.close().await?;
+    Ok(())
+}
+
+/// Types feedback into the Refine box, submits, and waits for the answer line.
+async fn refine(c: &Client, feedback: &str) -> anyhow::Result<(String, String)> {
+    let box_ = c.find(Locator::Css("#refine-text")).await?;
+    box_.clear().await?;
+    box_.send_keys(feedback).await?;
+    c.find(Locator::Css("#refine-go")).await?.click().await?;
+    // The LLM timeout is 10 s; the answer (either one) must come before 15.
+    let by = wait_js(
+        c,
+        "const e = document.querySelector('#refine-by'); return e && [e.dataset.by, e.textContent];",
+        15,
+    )
+    .await?;
+    let pair: (String, String) = serde_json::from_value(by)?;
+    Ok(pair)
+}
+
+/// Genres (comma-joined) of the refined picks, in order.
+async fn refined_genres(c: &Client) -> anyhow::Result<Vec<String>> {
+    let v = js(
+        c,
+        "return Array.from(document.querySelectorAll('#refine-results li.card')).map(e => e.dataset.genres);",
+    )
+    .await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and chromedriver: run `make test`"]
+async fn refine_box_uses_the_llm_when_there_and_falls_back_on_device() -> anyhow::Result<()> {
+    let dist = workspace_root().join("dist");
+    let driver = Driver::start().await?;
+    let url = |addr: std::net::SocketAddr| format!("http://{addr}/?like=tt4574334");
+
+    // No key on the server: the on-device refiner answers at once and says why.
+    let plain = serve(&dist).await?;
+    let c = driver.browser(1280, 1000).await?;
+    open(&c, &url(plain)).await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('#results li.card').length;",
+        10,
+    )
+    .await?;
+    let (by, text) = refine(&c, "funnier, no horror, nothing with zombies").await?;
+    assert_eq!(by, "on-device", "{text}");
+    assert!(text.contains("no LLM configured"), "{text}");
+    let understood = wait_text(&c, "#refine-understood", 5).await?;
+    assert!(understood.contains("no horror"), "{understood}");
+    let genres = refined_genres(&c).await?;
+    assert!(!genres.is_empty());
+    assert!(
+        genres.iter().all(|g| !g.split(',').any(|x| x == "horror")),
+        "{genres:?}"
+    );
+    assert!(wait_text(&c, "#refine-changed", 5)
+        .await?
+        .contains("new title"));
+    screenshot(&c, "refine-on-device").await?;
+    // Empty feedback is refused with advice, not sent.
+    let (by2, _) = {
+        c.find(Locator::Css("#refine-text")).await?.clear().await?;
+        c.find(Locator::Css("#refine-go")).await?.click().await?;
+        let s = wait_text(&c, "#refine-status", 5).await?;
+        (s, ())
+    };
+    assert!(by2.contains("Say what you want"), "{by2}");
+    c.close().await?;
+
+    // A key and a (loopback) Gemini: the LLM answers; an invented id is removed.
+    let gemini = fake_gemini(FakeGemini::Picks).await?;
+    let with_llm = serve_with(&dist, |cfg| {
+        cfg.gemini_api_key = Some(proxy::ApiKey::new("test-key-not-secret"));
+        cfg.gemini_base_url = format!("http://{gemini}");
+        cfg.gemini_model = "gemini-test-flash".into();
+    })
+    .await?;
+    let c = driver.browser(1280, 1000).await?;
+    open(&c, &url(with_llm)).await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('#results li.card').length;",
+        10,
+    )
+    .await?;
+    let (by, text) = refine(&c, "something lighter").await?;
+    assert_eq!(by, "llm", "{text}");
+    assert!(text.contains("gemini-test-flash"), "{text}");
+    assert!(
+        text.contains("1 suggestion outside the catalog was removed"),
+        "{text}"
+    );
+    let reasons = js(
+        &c,
+        "return Array.from(document.querySelectorAll('#refine-results .reason')).map(e => e.textContent);",
+    )
+    .await?;
+    let reasons: Vec<String> = serde_json::from_value(reasons)?;
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    assert!(
+        reasons.iter().all(|r| r.contains("A lighter pick")),
+        "{reasons:?}"
+    );
+    screenshot(&c, "refine-llm").await?;
+    c.close().await?;
+
+    // The LLM fails upstream: the on-device refiner answers instead, and says so.
+    let broken = fake_gemini(FakeGemini::Fails).await?;
+    let with_broken = serve_with(&dist, |cfg| {
+        cfg.gemini_api_key = Some(proxy::ApiKey::new("test-key-not-secret"));
+        cfg.gemini_base_url = format!("http://{broken}");
+    })
+    .await?;
+    let c = driver.browser(1280, 1000).await?;
+    open(&c, &url(with_broken)).await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('#results li.card').length;",
+        10,
+    )
+    .await?;
+    let (by, text) = refine(&c, "a korean series").await?;
+    assert_eq!(by, "on-device", "{text}");
+    assert!(text.contains("LLM service failed"), "{text}");
+    assert!(page_errors(&c).await?.is_empty());
     c.close().await?;
     Ok(())
 }
