@@ -2,13 +2,15 @@
 //! gives a byte-identical bundle (titles sorted by id, tables sorted, no clock, no hash-map
 //! iteration order in the output).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use engine::bundle::Body;
+// FxHash: short keys from trusted data; SipHash costs time for nothing here.
 use engine::report::{DataReport, JoinReport, MatchNote};
 use engine::trends::{Category, Country, CountryRun, PopularEntry, Trailer, Trends, WeeklyEntry};
 use engine::{Bundle, Catalog, Kind, Title};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::fsutil::write_atomic;
 use crate::link::{link_top10, link_trailers};
@@ -361,7 +363,7 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
         .map(|(i, c)| (c.iso2.as_str(), i as u16))
         .collect();
     let mut runs: BTreeMap<(u16, u32), CountryRun> = BTreeMap::new();
-    let mut run_weeks: HashSet<(u16, u32, u16)> = HashSet::new();
+    let mut run_weeks: HashSet<(u16, u32, u16)> = HashSet::default();
     for r in country_rows.values() {
         let c = country_ix[r.iso2.as_str()];
         let t = title_of(&r.show_title, r.kind);
@@ -470,7 +472,7 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
 /// Interns people, genres and countries into sorted tables and converts the drafts (given
 /// in final order) to engine titles.
 fn intern<'a>(drafts: impl Iterator<Item = &'a Draft> + Clone) -> Catalog {
-    let mut credits: HashMap<&str, u32> = HashMap::new();
+    let mut credits: HashMap<&str, u32> = HashMap::default();
     for d in drafts.clone() {
         for p in d.rec.cast.iter().take(MAX_CAST) {
             *credits.entry(p.as_str()).or_default() += 1;

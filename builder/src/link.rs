@@ -12,7 +12,10 @@
 //! ("STRAW | Official Trailer | Netflix" → "STRAW"), each with season suffixes stripped, are
 //! looked up among all titles (catalog and trend-only), preferring titles that charted.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+// FxHash: short string keys from trusted files; SipHash costs time for nothing here.
+use rustc_hash::FxHashMap as HashMap;
 
 use engine::normalize::fold;
 use engine::report::{JoinReport, MatchNote};
@@ -69,8 +72,8 @@ pub fn link_top10(drafts: &mut Vec<Draft>, names: &BTreeMap<(String, Kind), Stri
     let index = Index::new(drafts);
     let n_catalog = drafts.len();
     let mut links = Top10Links::default();
-    let mut trend_ids: HashMap<String, usize> = HashMap::new();
-    let mut trend_by_key: HashMap<(String, Kind), usize> = HashMap::new();
+    let mut trend_ids: HashMap<String, usize> = HashMap::default();
+    let mut trend_by_key: HashMap<(String, Kind), usize> = HashMap::default();
     for ((show, kind), first_week) in names {
         let chart_year = year_of(first_week);
         let mut variants = vec![show.clone()];
@@ -199,7 +202,7 @@ pub fn link_trailers(
     notes: &mut Vec<MatchNote>,
 ) -> Vec<TrailerLink> {
     let index = Index::new(drafts);
-    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, d) in drafts.iter().enumerate() {
         by_key.entry(d.key.as_str()).or_default().push(i);
     }

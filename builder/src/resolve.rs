@@ -15,7 +15,9 @@
 //!    Every record's source id is kept in [`engine::Title::sources`].
 //! 5. The stable id is the IMDb id, else the JustWatch id, else `sa:<id>`, else the Kaggle id.
 
-use std::collections::HashMap;
+// FxHash: these maps are keyed by short strings from trusted files, where SipHash's
+// DoS resistance buys nothing and costs ~5% of the build.
+use rustc_hash::FxHashMap as HashMap;
 
 use engine::report::{JoinReport, MatchNote};
 use engine::{Kind, SourceRef};
@@ -158,8 +160,8 @@ pub struct Index {
 impl Index {
     /// Indexes `drafts` (positions are draft indices).
     pub fn new(drafts: &[Draft]) -> Self {
-        let mut exact: HashMap<(String, Kind), Vec<usize>> = HashMap::new();
-        let mut blocks: HashMap<(Kind, char), Vec<(usize, usize)>> = HashMap::new();
+        let mut exact: HashMap<(String, Kind), Vec<usize>> = HashMap::default();
+        let mut blocks: HashMap<(Kind, char), Vec<(usize, usize)>> = HashMap::default();
         for (i, d) in drafts.iter().enumerate() {
             exact
                 .entry((d.key.clone(), d.rec.kind))
@@ -230,7 +232,7 @@ pub fn resolve(
     // Step 1: union records that share an IMDb id or a JustWatch id.
     let records: Vec<CatalogRecord> = live.into_iter().chain(jw23).chain(jw22).collect();
     let mut uf = UnionFind((0..records.len()).collect());
-    let mut owner: HashMap<String, usize> = HashMap::new();
+    let mut owner: HashMap<String, usize> = HashMap::default();
     for (i, r) in records.iter().enumerate() {
         let mut keys = Vec::with_capacity(2);
         if let Some(imdb) = &r.imdb_id {
@@ -248,7 +250,7 @@ pub fn resolve(
             }
         }
     }
-    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::default();
     for i in 0..records.len() {
         let root = uf.find(i);
         groups.entry(root).or_default().push(i);
@@ -344,7 +346,7 @@ pub fn resolve(
     }
 
     // Step 3: unmatched Kaggle rows, re-listings grouped.
-    let mut by_key: HashMap<(String, Kind, Option<u16>), Vec<CatalogRecord>> = HashMap::new();
+    let mut by_key: HashMap<(String, Kind, Option<u16>), Vec<CatalogRecord>> = HashMap::default();
     for k in leftovers {
         by_key
             .entry((title_key(&k.title), k.kind, k.year))

@@ -179,6 +179,9 @@ pub struct Model {
     kinds: Vec<Kind>,
     /// Type and era entries per title, packed, so scoring a hit does not chase its vector.
     mods: Vec<Mods>,
+    /// Postings restricted to the candidates of one kind (films, series), built on first
+    /// use by the offline metrics; the app never builds them.
+    by_kind: [std::sync::OnceLock<Index>; 2],
 }
 
 /// A title's modifier-block values, copied out of its vector.
@@ -499,6 +502,7 @@ impl Model {
             candidate,
             kinds: catalog.titles.iter().map(|t| t.kind).collect(),
             mods,
+            by_kind: Default::default(),
         }
     }
 
@@ -623,6 +627,18 @@ impl Model {
 
     pub(crate) fn index(&self) -> &Index {
         &self.index
+    }
+
+    /// The index restricted to the candidates of `kind` (see `by_kind`).
+    pub(crate) fn kind_index(&self, kind: Kind) -> &Index {
+        let slot = match kind {
+            Kind::Movie => 0,
+            Kind::Show => 1,
+        };
+        self.by_kind[slot].get_or_init(|| {
+            self.index
+                .restricted(|d| self.kind(d) == kind && self.is_candidate(d))
+        })
     }
 }
 

@@ -278,13 +278,11 @@ pub fn recommend(model: &Model, catalog: &Catalog, query: &Query) -> Vec<Recomme
         .collect()
 }
 
-/// Buffers reused across one-title queries by [`like_top_k`]: the accumulator and touched
-/// flags are reset through the hit list, so a query costs its hits, not the catalog size.
+/// Buffers reused across one-title queries by [`like_top_k`]: the accumulator is zeroed as
+/// it is scanned, so nothing is allocated per query.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     acc: Vec<f32>,
-    touched: Vec<bool>,
-    hits: Vec<u32>,
     scored: Vec<(usize, f32)>,
 }
 
@@ -311,20 +309,31 @@ pub(crate) fn like_top_k(
     }
     if s.acc.len() != n {
         s.acc = vec![0.0; n];
-        s.touched = vec![false; n];
     }
-    s.hits.clear();
     s.scored.clear();
     let alpha = model.weights().prior.clamp(0.0, 1.0);
     let q = query_vector(model, &[query], &[]);
-    model
-        .index()
-        .accumulate(&q, &mut s.acc, &mut s.touched, &mut s.hits);
+    if q.iter().any(|&(_, x)| x <= 0.0) {
+        // Not the positive vector of one title (cannot happen with the model's features,
+        // whose values are all positive); take the general path rather than risk a
+        // different candidate set.
+        let mut full = Query::like(query, k);
+        full.filters.kind = Some(kind);
+        return recommend(model, catalog, &full)
+            .into_iter()
+            .map(|r| r.index)
+            .collect();
+    }
+    // Only this kind's candidates can be results, so only their postings are summed.
+    model.kind_index(kind).accumulate_dense(&q, &mut s.acc);
     let qm = model.query_mods(&q);
-    for &h in &s.hits {
-        let i = h as usize;
-        let content = std::mem::take(&mut s.acc[i]);
-        s.touched[i] = false;
+    // A dense scan in title order: about half the catalog shares a genre with any query,
+    // so walking the array beats chasing a hit list.
+    for (i, a) in s.acc.iter_mut().enumerate() {
+        if *a == 0.0 {
+            continue;
+        }
+        let content = std::mem::take(a);
         // The cheap kind and candidate checks first: about half the hits are of the other
         // kind (genre postings touch both), and they need no modifiers.
         if i == query || model.kind(i) != kind || !model.is_candidate(i) {

@@ -909,3 +909,76 @@ mod tests {
         assert_eq!(pack_round(12_300_000), (123 << 4) | 5);
     }
 }
+
+/// Writes each column of a real bundle to its own file so its compressed size can be
+/// measured (`BUNDLE=public/bundle.bin COLS=/tmp/cols cargo test -p engine -- --ignored
+/// dump_columns`, then `brotli -q 11` each file). Not part of the normal test run.
+#[cfg(test)]
+mod size_report {
+    use super::*;
+
+    #[test]
+    #[ignore = "needs a real bundle; a measuring aid"]
+    fn dump_columns() {
+        let (Ok(path), Ok(dir)) = (std::env::var("BUNDLE"), std::env::var("COLS")) else {
+            return;
+        };
+        let bytes = std::fs::read(path).unwrap();
+        let b = crate::Bundle::decode(&bytes).unwrap();
+        let w = WireBody::encode(&b.body);
+        let out = |name: &str, v: Vec<u8>| std::fs::write(format!("{dir}/{name}"), v).unwrap();
+        macro_rules! col {
+            ($($e:ident . $f:ident),*) => {
+                $( out(concat!(stringify!($e), ".", stringify!($f)), postcard::to_allocvec(&w.$e.$f).unwrap()); )*
+            };
+        }
+        col!(
+            catalog.ids,
+            catalog.titles,
+            catalog.flags,
+            catalog.years,
+            catalog.descriptions,
+            catalog.genres,
+            catalog.directors,
+            catalog.cast,
+            catalog.countries,
+            catalog.age_ratings,
+            catalog.runtimes,
+            catalog.seasons,
+            catalog.imdb_mode,
+            catalog.imdb_other,
+            catalog.imdb_scores,
+            catalog.imdb_votes,
+            catalog.tmdb_popularity,
+            catalog.tmdb_scores,
+            catalog.source_names,
+            catalog.sources,
+            catalog.source_ids,
+            catalog.people,
+            trends.weeks,
+            trends.g_week_delta,
+            trends.g_category,
+            trends.g_rank,
+            trends.g_title,
+            trends.g_season,
+            trends.g_hours,
+            trends.g_views,
+            trends.g_views_some,
+            trends.g_cumulative,
+            trends.countries,
+            trends.r_country_delta,
+            trends.r_title,
+            trends.r_weeks,
+            trends.r_best_rank,
+            trends.r_first_week,
+            trends.r_span,
+            trends.most_popular,
+            trends.trailers
+        );
+        out("report", postcard::to_allocvec(&w.report).unwrap());
+        out(
+            "metrics_history",
+            postcard::to_allocvec(&w.metrics_history).unwrap(),
+        );
+    }
+}
