@@ -633,13 +633,16 @@ struct WireTrends {
     g_views_some: Vec<u8>,
     g_cumulative: Vec<u16>,
     countries: Vec<Country>,
-    /// Country runs: country as a delta to the previous run's (wrapping); title as a
-    /// delta to the previous run's title when the country repeats (zig-zag), else as is.
+    /// True when the runs are written in (title, country) order and must be sorted back
+    /// to (country, title); false when written in their in-memory order.
+    runs_by_title: bool,
+    /// Country runs: title as a zig-zag delta to the previous run's; country and first
+    /// week as deltas to the previous run of the same title (from 0 for a new title).
+    r_title_delta: Vec<u32>,
     r_country_delta: Vec<u16>,
-    r_title: Vec<u32>,
     r_weeks: Vec<u16>,
     r_best_rank: Vec<u8>,
-    r_first_week: Vec<u16>,
+    r_first_week: Vec<u32>,
     /// `last_week - first_week` (wrapping).
     r_span: Vec<u16>,
     countries_through: Option<String>,
@@ -678,20 +681,34 @@ impl WireTrends {
             w.g_views.push(e.views.unwrap_or(0));
             w.g_cumulative.push(e.cumulative_weeks);
         }
-        let (mut prev_c, mut prev_t) = (0u16, 0u32);
-        for r in &t.country_runs {
+        // Runs are written title by title (a title charts in many countries in the same
+        // weeks, so first weeks delta-code to almost nothing) when the in-memory order is
+        // (country, title) ascending, which decoding restores by sorting.
+        let by_key = t
+            .country_runs
+            .windows(2)
+            .all(|p| (p[0].country, p[0].title) < (p[1].country, p[1].title));
+        let mut runs: Vec<&CountryRun> = t.country_runs.iter().collect();
+        if by_key {
+            runs.sort_by_key(|r| (r.title, r.country));
+        }
+        w.runs_by_title = by_key;
+        let (mut prev_c, mut prev_t, mut prev_first) = (0u16, 0u32, 0u16);
+        for r in runs {
+            w.r_title_delta
+                .push(zigzag(i64::from(r.title) - i64::from(prev_t)));
+            if r.title != prev_t {
+                prev_c = 0;
+                prev_first = 0;
+            }
             w.r_country_delta.push(r.country.wrapping_sub(prev_c));
-            let title = if r.country == prev_c {
-                zigzag(i64::from(r.title) - i64::from(prev_t))
-            } else {
-                r.title
-            };
-            w.r_title.push(title);
+            w.r_first_week
+                .push(zigzag(i64::from(r.first_week) - i64::from(prev_first)));
             prev_c = r.country;
             prev_t = r.title;
+            prev_first = r.first_week;
             w.r_weeks.push(r.weeks);
             w.r_best_rank.push(r.best_rank);
-            w.r_first_week.push(r.first_week);
             w.r_span.push(r.last_week.wrapping_sub(r.first_week));
         }
         w
@@ -729,19 +746,24 @@ impl WireTrends {
         }
         let m = self.r_country_delta.len();
         let mut runs = Vec::with_capacity(m);
-        let (mut prev_c, mut prev_t) = (0u16, 0u32);
+        let (mut prev_c, mut prev_t, mut prev_first) = (0u16, 0u32, 0u16);
         for i in 0..m {
+            let title = u32::try_from(
+                i64::from(prev_t) + unzigzag(at(&self.r_title_delta, i, "run title")?),
+            )
+            .map_err(|_| "run title out of range".to_owned())?;
+            if title != prev_t {
+                prev_c = 0;
+                prev_first = 0;
+            }
             let c = prev_c.wrapping_add(self.r_country_delta[i]);
-            let raw = at(&self.r_title, i, "run title")?;
-            let title = if c == prev_c {
-                u32::try_from(i64::from(prev_t) + unzigzag(raw))
-                    .map_err(|_| "run title out of range".to_owned())?
-            } else {
-                raw
-            };
+            let first = u16::try_from(
+                i64::from(prev_first) + unzigzag(at(&self.r_first_week, i, "first week")?),
+            )
+            .map_err(|_| "first week out of range".to_owned())?;
             prev_c = c;
             prev_t = title;
-            let first = at(&self.r_first_week, i, "first week")?;
+            prev_first = first;
             runs.push(CountryRun {
                 country: c,
                 title,
@@ -750,6 +772,9 @@ impl WireTrends {
                 first_week: first,
                 last_week: first.wrapping_add(at(&self.r_span, i, "span")?),
             });
+        }
+        if self.runs_by_title {
+            runs.sort_by_key(|r| (r.country, r.title));
         }
         Ok(Trends {
             weeks: self.weeks.decode()?,
@@ -892,6 +917,10 @@ mod tests {
         }
         b.trends.countries_through = Some("2021-07-11".into());
         assert_eq!(round_trip(&b), b);
+        // Sorted by (country, title): written by title, sorted back.
+        b.trends.country_runs.sort_by_key(|r| (r.country, r.title));
+        b.trends.country_runs[0].first_week = u16::MAX;
+        assert_eq!(round_trip(&b), b);
     }
 
     #[test]
@@ -967,7 +996,7 @@ mod size_report {
             trends.g_cumulative,
             trends.countries,
             trends.r_country_delta,
-            trends.r_title,
+            trends.r_title_delta,
             trends.r_weeks,
             trends.r_best_rank,
             trends.r_first_week,
