@@ -17,10 +17,14 @@ serve:
 test:
 	scripts/setup.sh --test
 	cargo fmt --all --check
+	# A broken workflow fails here, not on GitHub.
+	$(ENV) action-validator .github/workflows/*.yml
 	$(ENV) cargo clippy --workspace --all-targets -- -D warnings
 	$(ENV) cargo test --workspace
 	# The builder binary `cargo test --workspace` just built: `cargo run -p builder` would
 	# resolve features differently and recompile half the dependency tree.
 	$(TARGET)/debug/builder build --data data --out public
 	$(ENV) trunk build --release
+	# The same site under a sub-path, as GitHub Pages serves it, for the offline/PWA test.
+	$(ENV) trunk build --release --public-url /wtw/ --dist dist-wtw
 	$(ENV) cargo test --workspace -- --ignored --test-threads 1

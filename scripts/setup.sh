@@ -17,6 +17,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# rustfmt and clippy for the test command (minimal toolchains, such as CI images, lack them).
+if [ "${1:-}" = "--test" ]; then
+  for c in rustfmt clippy; do
+    rustup component list --installed | grep -q "^$c" || rustup component add "$c"
+  done
+fi
+
 if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
   say "installing trunk $TRUNK_VERSION from crates.io (about 5 minutes)"
   # 0.22 needs a newer rustc than this machine has.
@@ -34,6 +41,23 @@ if ! grep -q "wasm_bindgen = \"$WASM_BINDGEN_VERSION\"" Trunk.toml; then
   exit 1
 fi
 
+# Debian packages (root, or sudo as on CI runners).
+need_apt=()
+command -v brotli >/dev/null || need_apt+=(brotli)
+command -v npm >/dev/null || need_apt+=(npm)
+if [ "${1:-}" = "--test" ]; then
+  command -v chromium >/dev/null || need_apt+=(chromium)
+  command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+  # Colour emoji for the like/dislike buttons in the screenshots (users have their own fonts).
+  [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need_apt+=(fonts-noto-color-emoji)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  say "installing ${need_apt[*]} from Debian"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
 # npm tools: wasm-opt 132 (Debian's binaryen 108 corrupts the externref table), ECharts 5.5.1
 # (served from the site), and the workflow linter. package-lock.json pins them.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/echarts/dist/echarts.min.js ] \
@@ -42,15 +66,4 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/echarts/dist/echar
   npm ci --no-audit --no-fund
 fi
 
-need_apt=()
-command -v brotli >/dev/null || need_apt+=(brotli)
-if [ "${1:-}" = "--test" ]; then
-  command -v chromium >/dev/null || need_apt+=(chromium)
-  command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
-fi
-if [ ${#need_apt[@]} -gt 0 ]; then
-  say "installing ${need_apt[*]} from Debian"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
-fi
 say "tools ready"

@@ -32,26 +32,38 @@ pub struct SiteConfig {
     pub llm: bool,
 }
 
-thread_local! {
-    /// `config.json`, fetched once per page load (`None` inside: there is none).
-    static CONFIG: RefCell<Option<Option<SiteConfig>>> = const { RefCell::new(None) };
+/// What `config.json` said.
+#[derive(Debug, Clone)]
+enum Config {
+    /// A refine endpoint.
+    Found(SiteConfig),
+    /// No usable config: a static host without a proxy.
+    Absent,
+    /// The request failed (server down, network cut): try again next time.
+    Unreachable,
 }
 
-/// The site config, fetched on first use; `None` when the site has no usable one (a
-/// static host without a proxy), which means on-device refinement only.
-async fn site_config() -> Option<SiteConfig> {
+thread_local! {
+    /// `config.json` once it has been read (an unreachable server is not remembered).
+    static CONFIG: RefCell<Option<Config>> = const { RefCell::new(None) };
+}
+
+/// The site config, fetched on first use.
+async fn site_config() -> Config {
     if let Some(c) = CONFIG.with(|c| c.borrow().clone()) {
         return c;
     }
     let fetched = match gloo_net::http::Request::get("config.json").send().await {
-        Ok(r) if r.ok() => r
-            .text()
-            .await
-            .ok()
-            .and_then(|t| serde_json::from_str::<SiteConfig>(&t).ok()),
-        _ => None,
+        Ok(r) if r.ok() => match r.text().await {
+            Ok(t) => serde_json::from_str::<SiteConfig>(&t).map_or(Config::Absent, Config::Found),
+            Err(_) => Config::Unreachable,
+        },
+        Ok(_) => Config::Absent,
+        Err(_) => Config::Unreachable,
     };
-    CONFIG.with(|c| *c.borrow_mut() = Some(fetched.clone()));
+    if !matches!(fetched, Config::Unreachable) {
+        CONFIG.with(|c| *c.borrow_mut() = Some(fetched.clone()));
+    }
     fetched
 }
 
@@ -193,9 +205,10 @@ async fn run(
         "you are offline".to_string()
     } else {
         match site_config().await {
-            None => "this site has no refine service".to_string(),
-            Some(c) if !c.llm => "this site has no LLM configured".to_string(),
-            Some(c) => {
+            Config::Unreachable => "the server cannot be reached (offline?)".to_string(),
+            Config::Absent => "this site has no refine service".to_string(),
+            Config::Found(c) if !c.llm => "this site has no LLM configured".to_string(),
+            Config::Found(c) => {
                 let cands: Vec<usize> =
                     refine::candidates(&data.model, cat, &query, &local.constraints)
                         .into_iter()

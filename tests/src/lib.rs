@@ -208,3 +208,95 @@ pub async fn screenshot(c: &Client, name: &str) -> anyhow::Result<()> {
     std::fs::write(output_dir().join(format!("{name}.png")), png)?;
     Ok(())
 }
+
+/// A static host in the manner of GitHub Pages: `dir` served under the path `base` (such as
+/// `/wtw/`), `404.html` for unknown paths, no proxy and no SPA fallback. It can be stopped
+/// to cut the network, and the files in `dir` can be replaced to deploy a new version.
+pub struct StaticSite {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl StaticSite {
+    /// Starts serving `dir` under `base` on a free loopback port.
+    pub async fn start(dir: &Path, base: &str) -> anyhow::Result<StaticSite> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        Self::serve_on(listener, dir, base)
+    }
+
+    /// Starts again on the same address after [`StaticSite::stop`] (the network is back).
+    pub async fn restart(addr: SocketAddr, dir: &Path, base: &str) -> anyhow::Result<StaticSite> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        Self::serve_on(listener, dir, base)
+    }
+
+    fn serve_on(
+        listener: tokio::net::TcpListener,
+        dir: &Path,
+        base: &str,
+    ) -> anyhow::Result<StaticSite> {
+        use tower_http::services::{ServeDir, ServeFile};
+        let addr = listener.local_addr()?;
+        let files = ServeDir::new(dir).not_found_service(ServeFile::new(dir.join("404.html")));
+        let app = axum::Router::new().nest_service(base.trim_end_matches('/'), files);
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(StaticSite { addr, task })
+    }
+
+    /// Stops serving and drops every open connection (like pulling the cable).
+    pub async fn stop(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
+}
+
+/// Copies a built site into a fresh temporary directory (to modify and serve it).
+pub fn copy_site(from: &Path) -> anyhow::Result<tempfile::TempDir> {
+    fn copy(from: &Path, to: &Path) -> anyhow::Result<()> {
+        std::fs::create_dir_all(to)?;
+        for e in std::fs::read_dir(from)? {
+            let e = e?;
+            let target = to.join(e.file_name());
+            if e.file_type()?.is_dir() {
+                copy(&e.path(), &target)?;
+            } else {
+                std::fs::copy(e.path(), &target)?;
+            }
+        }
+        Ok(())
+    }
+    let dir = tempfile::tempdir()?;
+    copy(from, dir.path())?;
+    Ok(dir)
+}
+
+/// Regenerates `dir/sw.js` for the files now in `dir` (what the post_build hook does), and
+/// drops the precompressed twins, which would no longer match.
+pub fn regenerate_service_worker(dir: &Path) -> anyhow::Result<()> {
+    remove_twins(dir)?;
+    let status = Command::new("bash")
+        .arg(workspace_root().join("scripts/gen_sw.sh"))
+        .arg(dir)
+        .stdout(Stdio::null())
+        .status()
+        .context("running scripts/gen_sw.sh")?;
+    if !status.success() {
+        bail!("scripts/gen_sw.sh failed on {}", dir.display());
+    }
+    Ok(())
+}
+
+fn remove_twins(dir: &Path) -> anyhow::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let p = e?.path();
+        if p.is_dir() {
+            remove_twins(&p)?;
+        } else if p.extension().is_some_and(|x| x == "br" || x == "gz") {
+            std::fs::remove_file(&p)?;
+        }
+    }
+    Ok(())
+}
