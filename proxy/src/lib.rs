@@ -6,7 +6,8 @@
 //!   [`engine::refine::ApiError`] with a stable code (`no_key` 503, `rate_limited` 429 with
 //!   `Retry-After`, `too_large` 413, `bad_request` 400, `upstream` 502, `timeout` 504).
 //! - `GET /config.json` → [`SiteConfig`]: where the app sends refine requests. For static
-//!   hosting without this proxy, ship a `public/config.json` of the same shape instead.
+//!   hosting, put a `config.json` of the same shape next to `index.html` (the refresh
+//!   workflow writes one from the `REFINE_URL` variable).
 //!
 //! The Gemini key is read from `GEMINI_API_KEY`, sent only as the `x-goog-api-key` header,
 //! and never logged or returned (see [`ApiKey`]).
