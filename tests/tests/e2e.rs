@@ -381,6 +381,17 @@ async fn title_trends_and_data_pages_render_charts_without_errors() -> anyhow::R
         again[0], again[1],
         "revisiting trends stacked charts: {again}"
     );
+    // Charts follow the window: narrower window, narrower canvas.
+    let canvas_width = "return document.querySelector('.chart canvas').getBoundingClientRect().width;";
+    let wide = js(&c, canvas_width).await?.as_f64().unwrap_or(0.0);
+    c.set_window_size(400, 1000).await?;
+    wait_js(
+        &c,
+        &format!("return document.querySelector('.chart canvas').getBoundingClientRect().width < {wide} - 50;"),
+        5,
+    )
+    .await?;
+    c.set_window_size(1280, 1000).await?;
 
     c.find(Locator::Css("nav a[href$='/data']"))
         .await?
