@@ -77,7 +77,13 @@
     });
   }
 
-  window.addEventListener("load", () => {
+  // Registered once the app has shown its first page (the "wtw-ready" event from the wasm
+  // app), so the worker's download of the whole site does not compete with the first
+  // visit's own; after 10 s at the latest (an app that fails to start still gets updates).
+  let started = false;
+  function start() {
+    if (started) return;
+    started = true;
     sw.register("sw.js").then(
       (reg) => {
         window.__pwa.registered = true;
@@ -90,5 +96,7 @@
         window.__pwa.error = String(err);
       },
     );
-  });
+  }
+  window.addEventListener("wtw-ready", start);
+  window.addEventListener("load", () => setTimeout(start, 10000));
 })();

@@ -73,7 +73,11 @@ pub fn App() -> impl IntoView {
             }
             Err(e) => LoadState::Failed(e),
         };
+        let ready = matches!(next, LoadState::Ready(_));
         state.set(next);
+        if ready {
+            announce_ready();
+        }
     });
     let base = router_base();
     view! {
@@ -107,6 +111,15 @@ pub fn App() -> impl IntoView {
                 }}
             </main>
         </Router>
+    }
+}
+
+/// Tells the page (web/pwa.js) that the app is up, so the service worker's install starts
+/// only after the first visit's own downloads and work are done.
+fn announce_ready() {
+    let Some(w) = web_sys::window() else { return };
+    if let Ok(ev) = web_sys::Event::new("wtw-ready") {
+        let _ = w.dispatch_event(&ev);
     }
 }
 

@@ -382,7 +382,8 @@ async fn title_trends_and_data_pages_render_charts_without_errors() -> anyhow::R
         "revisiting trends stacked charts: {again}"
     );
     // Charts follow the window: narrower window, narrower canvas.
-    let canvas_width = "return document.querySelector('.chart canvas').getBoundingClientRect().width;";
+    let canvas_width =
+        "return document.querySelector('.chart canvas').getBoundingClientRect().width;";
     let wide = js(&c, canvas_width).await?.as_f64().unwrap_or(0.0);
     c.set_window_size(400, 1000).await?;
     wait_js(
