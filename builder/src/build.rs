@@ -309,164 +309,170 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
     for (new, &old) in order.iter().enumerate() {
         new_index[old] = new as u32;
     }
-    let catalog = intern(order.iter().map(|&i| &drafts[i]));
+    // Interning (people, descriptions, source refs) needs only the drafts and the trend
+    // tables only the links: build them on both cores.
+    std::thread::scope(|s| {
+        let interning = s.spawn(|| intern(order.iter().map(|&i| &drafts[i])));
+        // Weeks table: every week any list covers.
+        let mut weeks: BTreeSet<&str> = global.iter().map(|r| r.week.as_str()).collect();
+        weeks.extend(country_rows.values().map(|r| r.week.as_str()));
+        let weeks: Vec<String> = weeks.into_iter().map(str::to_owned).collect();
+        let week_ix: HashMap<&str, u16> = weeks
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.as_str(), i as u16))
+            .collect();
+        let title_of = |show: &str, kind: Kind| -> u32 {
+            // Every name was linked above, so the lookup cannot miss; index 0 is a safe
+            // fallback that the linker test guards against.
+            links
+                .by_name
+                .get(&(show.to_owned(), kind))
+                .map_or(0, |&i| new_index[i])
+        };
 
-    lap(&mut t, "catalog interned");
-    // Weeks table: every week any list covers.
-    let mut weeks: BTreeSet<&str> = global.iter().map(|r| r.week.as_str()).collect();
-    weeks.extend(country_rows.values().map(|r| r.week.as_str()));
-    let weeks: Vec<String> = weeks.into_iter().map(str::to_owned).collect();
-    let week_ix: HashMap<&str, u16> = weeks
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (w.as_str(), i as u16))
-        .collect();
-    let title_of = |show: &str, kind: Kind| -> u32 {
-        // Every name was linked above, so the lookup cannot miss; index 0 is a safe
-        // fallback that the linker test guards against.
-        links
-            .by_name
-            .get(&(show.to_owned(), kind))
-            .map_or(0, |&i| new_index[i])
-    };
-
-    let mut global_entries: Vec<WeeklyEntry> = global
-        .iter()
-        .map(|r| WeeklyEntry {
-            week: week_ix[r.week.as_str()],
-            category: r.category,
-            rank: r.rank,
-            title: title_of(&r.show_title, category_kind(r.category)),
-            season: r.season.clone(),
-            hours_viewed: r.hours,
-            views: r.views,
-            cumulative_weeks: r.cumulative_weeks,
-        })
-        .collect();
-    global_entries.sort_by_key(|e| (e.week, e.category, e.rank));
-
-    // Countries and their runs.
-    let mut country_names_by_iso: BTreeMap<&str, &str> = BTreeMap::new();
-    for r in country_rows.values() {
-        country_names_by_iso.insert(&r.iso2, &r.country_name);
-    }
-    let countries: Vec<Country> = country_names_by_iso
-        .iter()
-        .map(|(iso, name)| Country {
-            iso2: (*iso).to_owned(),
-            name: (*name).to_owned(),
-        })
-        .collect();
-    let country_ix: HashMap<&str, u16> = countries
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.iso2.as_str(), i as u16))
-        .collect();
-    let mut runs: BTreeMap<(u16, u32), CountryRun> = BTreeMap::new();
-    let mut run_weeks: HashSet<(u16, u32, u16)> = HashSet::default();
-    for r in country_rows.values() {
-        let c = country_ix[r.iso2.as_str()];
-        let t = title_of(&r.show_title, r.kind);
-        let w = week_ix[r.week.as_str()];
-        let run = runs.entry((c, t)).or_insert(CountryRun {
-            country: c,
-            title: t,
-            weeks: 0,
-            best_rank: r.rank,
-            first_week: w,
-            last_week: w,
-        });
-        if run_weeks.insert((c, t, w)) {
-            run.weeks += 1;
-        }
-        run.best_rank = run.best_rank.min(r.rank);
-        run.first_week = run.first_week.min(w);
-        run.last_week = run.last_week.max(w);
-    }
-    let countries_through = country_rows.values().map(|r| r.week.clone()).max();
-
-    let mut most_popular: Vec<PopularEntry> = popular
-        .iter()
-        .map(|r| PopularEntry {
-            category: r.category,
-            rank: r.rank,
-            title: title_of(&r.show_title, category_kind(r.category)),
-            season: r.season.clone(),
-            views: r.views,
-            hours_viewed: r.hours,
-        })
-        .collect();
-    most_popular.sort_by_key(|e| (e.category, e.rank));
-
-    let mut trailers: Vec<Trailer> = Vec::new();
-    let mut unlinked: Vec<(u64, String)> = Vec::new();
-    for (r, link) in trailer_rows.iter().zip(&trailer_links) {
-        match link {
-            Some((i, _)) => trailers.push(Trailer {
-                title: new_index[*i],
-                video_id: r.video_id.clone(),
-                video_title: r.video_title.clone(),
-                published: r.published.clone(),
-                fetched: r.fetched.clone(),
+        let mut global_entries: Vec<WeeklyEntry> = global
+            .iter()
+            .map(|r| WeeklyEntry {
+                week: week_ix[r.week.as_str()],
+                category: r.category,
+                rank: r.rank,
+                title: title_of(&r.show_title, category_kind(r.category)),
+                season: r.season.clone(),
+                hours_viewed: r.hours,
                 views: r.views,
-                likes: r.likes,
-                comments: r.comments,
-                duration_s: r.duration_s,
-            }),
-            None => unlinked.push((
-                r.line,
-                r.query_title
-                    .clone()
-                    .unwrap_or_else(|| r.video_title.clone()),
-            )),
+                cumulative_weeks: r.cumulative_weeks,
+            })
+            .collect();
+        global_entries.sort_by_key(|e| (e.week, e.category, e.rank));
+
+        // Countries and their runs.
+        let mut country_names_by_iso: BTreeMap<&str, &str> = BTreeMap::new();
+        for r in country_rows.values() {
+            country_names_by_iso.insert(&r.iso2, &r.country_name);
         }
-    }
-    trailers.sort_by(|a, b| {
-        (a.title, &a.video_id, &a.fetched).cmp(&(b.title, &b.video_id, &b.fetched))
-    });
-    // The same video found for two spellings of one title is one trailer.
-    trailers
-        .dedup_by(|a, b| a.title == b.title && a.video_id == b.video_id && a.fetched == b.fetched);
+        let countries: Vec<Country> = country_names_by_iso
+            .iter()
+            .map(|(iso, name)| Country {
+                iso2: (*iso).to_owned(),
+                name: (*name).to_owned(),
+            })
+            .collect();
+        let country_ix: HashMap<&str, u16> = countries
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.iso2.as_str(), i as u16))
+            .collect();
+        let mut runs: BTreeMap<(u16, u32), CountryRun> = BTreeMap::new();
+        let mut run_weeks: HashSet<(u16, u32, u16)> = HashSet::default();
+        for r in country_rows.values() {
+            let c = country_ix[r.iso2.as_str()];
+            let t = title_of(&r.show_title, r.kind);
+            let w = week_ix[r.week.as_str()];
+            let run = runs.entry((c, t)).or_insert(CountryRun {
+                country: c,
+                title: t,
+                weeks: 0,
+                best_rank: r.rank,
+                first_week: w,
+                last_week: w,
+            });
+            if run_weeks.insert((c, t, w)) {
+                run.weeks += 1;
+            }
+            run.best_rank = run.best_rank.min(r.rank);
+            run.first_week = run.first_week.min(w);
+            run.last_week = run.last_week.max(w);
+        }
+        let countries_through = country_rows.values().map(|r| r.week.clone()).max();
 
-    lap(&mut t, "trends assembled");
-    let sources: Vec<_> = logs.into_iter().map(SourceLog::finish).collect();
-    notes.sort_by(|a, b| {
-        a.score
-            .total_cmp(&b.score)
-            .then_with(|| a.join.cmp(&b.join))
-            .then_with(|| a.left.cmp(&b.left))
-    });
-    notes.truncate(LOW_CONFIDENCE_LISTED);
-    for (line, title) in &unlinked {
-        notes.push(MatchNote {
-            join: "trailers → titles (unmatched)".into(),
-            left: format!("{title} (line {line})"),
-            right: String::new(),
-            score: 0.0,
+        let mut most_popular: Vec<PopularEntry> = popular
+            .iter()
+            .map(|r| PopularEntry {
+                category: r.category,
+                rank: r.rank,
+                title: title_of(&r.show_title, category_kind(r.category)),
+                season: r.season.clone(),
+                views: r.views,
+                hours_viewed: r.hours,
+            })
+            .collect();
+        most_popular.sort_by_key(|e| (e.category, e.rank));
+
+        let mut trailers: Vec<Trailer> = Vec::new();
+        let mut unlinked: Vec<(u64, String)> = Vec::new();
+        for (r, link) in trailer_rows.iter().zip(&trailer_links) {
+            match link {
+                Some((i, _)) => trailers.push(Trailer {
+                    title: new_index[*i],
+                    video_id: r.video_id.clone(),
+                    video_title: r.video_title.clone(),
+                    published: r.published.clone(),
+                    fetched: r.fetched.clone(),
+                    views: r.views,
+                    likes: r.likes,
+                    comments: r.comments,
+                    duration_s: r.duration_s,
+                }),
+                None => unlinked.push((
+                    r.line,
+                    r.query_title
+                        .clone()
+                        .unwrap_or_else(|| r.video_title.clone()),
+                )),
+            }
+        }
+        trailers.sort_by(|a, b| {
+            (a.title, &a.video_id, &a.fetched).cmp(&(b.title, &b.video_id, &b.fetched))
         });
-    }
+        // The same video found for two spellings of one title is one trailer.
+        trailers.dedup_by(|a, b| {
+            a.title == b.title && a.video_id == b.video_id && a.fetched == b.fetched
+        });
 
-    let report = DataReport {
-        sources,
-        joins,
-        low_confidence: notes,
-    };
-    let body = Body {
-        catalog,
-        trends: Trends {
-            weeks,
-            global: global_entries,
-            countries,
-            country_runs: runs.into_values().collect(),
-            countries_through,
-            most_popular,
-            trailers,
-        },
-        report,
-        metrics_history: Vec::new(),
-    };
-    let build_time = format!("{latest_week}T00:00:00Z");
-    Ok(Bundle::new(body, &build_time, &latest_week, "unknown"))
+        let catalog = interning
+            .join()
+            .map_err(|_| anyhow::anyhow!("interning the catalog panicked"))?;
+        lap(&mut t, "catalog interned and trends assembled");
+        let sources: Vec<_> = logs.into_iter().map(SourceLog::finish).collect();
+        notes.sort_by(|a, b| {
+            a.score
+                .total_cmp(&b.score)
+                .then_with(|| a.join.cmp(&b.join))
+                .then_with(|| a.left.cmp(&b.left))
+        });
+        notes.truncate(LOW_CONFIDENCE_LISTED);
+        for (line, title) in &unlinked {
+            notes.push(MatchNote {
+                join: "trailers → titles (unmatched)".into(),
+                left: format!("{title} (line {line})"),
+                right: String::new(),
+                score: 0.0,
+            });
+        }
+
+        let report = DataReport {
+            sources,
+            joins,
+            low_confidence: notes,
+        };
+        let body = Body {
+            catalog,
+            trends: Trends {
+                weeks,
+                global: global_entries,
+                countries,
+                country_runs: runs.into_values().collect(),
+                countries_through,
+                most_popular,
+                trailers,
+            },
+            report,
+            metrics_history: Vec::new(),
+        };
+        let build_time = format!("{latest_week}T00:00:00Z");
+        Ok(Bundle::new(body, &build_time, &latest_week, "unknown"))
+    })
 }
 
 /// Interns people, genres and countries into sorted tables and converts the drafts (given
