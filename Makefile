@@ -18,7 +18,7 @@ test:
 	scripts/setup.sh --test
 	cargo fmt --all --check
 	# A broken workflow fails here, not on GitHub.
-	$(ENV) action-validator .github/workflows/*.yml
+	$(ENV) for f in .github/workflows/*.yml; do action-validator "$$f" || exit 1; done
 	$(ENV) cargo clippy --workspace --all-targets -- -D warnings
 	$(ENV) cargo test --workspace
 	# The builder binary `cargo test --workspace` just built: `cargo run -p builder` would
