@@ -82,6 +82,20 @@ pub async fn next_frame() {
     let _ = JsFuture::from(p).await;
 }
 
+/// Resolves after the browser has painted the current frame (a timer started from an
+/// animation frame callback runs after that frame's paint).
+pub async fn after_paint() {
+    let p = Promise::new(&mut |resolve, _| {
+        let Some(w) = web_sys::window() else { return };
+        let w2 = w.clone();
+        let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let _ = w2.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        });
+        let _ = w.request_animation_frame(cb.unchecked_ref());
+    });
+    let _ = JsFuture::from(p).await;
+}
+
 /// Milliseconds from the page's time origin (`performance.now()`), 0 if unavailable.
 pub fn now_ms() -> f64 {
     web_sys::window()

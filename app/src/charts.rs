@@ -1,4 +1,5 @@
-//! ECharts through charming's wasm renderer, in the dark theme, disposed on unmount.
+//! ECharts through charming's wasm renderer, in the dark theme, disposed on unmount. The
+//! ECharts script itself is loaded on first use.
 //!
 //! charming 0.6 has no `dispose`, so a remounted component would stack a second chart on
 //! the same element; we dispose through `echarts.getInstanceByDom(el)` ourselves.
@@ -11,7 +12,8 @@ use charming::{Chart as CChart, WasmRenderer};
 use leptos::html::Div;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 static NEXT_ID: AtomicU32 = AtomicU32::new(0);
 
@@ -33,11 +35,59 @@ fn dispose(el: &web_sys::Element) {
     }
 }
 
-/// Whether the ECharts script loaded (it is a plain script tag in index.html).
+/// Whether the ECharts script has run (`window.echarts` exists).
 fn echarts_loaded() -> bool {
     web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("echarts")).ok())
         .is_some_and(|v| !v.is_undefined())
+}
+
+/// Where the ECharts script is: not requested, on its way, there, or failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Load {
+    Idle,
+    Loading,
+    Ready,
+    Failed,
+}
+
+thread_local! {
+    /// One load state for the page. Reference-counted, not arena-owned: created inside a
+    /// chart's effect, an arena signal would be disposed with that effect's owner.
+    static ECHARTS: ArcRwSignal<Load> = ArcRwSignal::new(Load::Idle);
+}
+
+/// ECharts' load state, starting the download on first use. ECharts is ~270 KB brotli and
+/// ~1 MB of JS to parse; only the title, trends and data pages draw charts, so Discover
+/// (the page a shared link opens) loads without it. The file is a sibling of index.html
+/// (served by the site, cached by the service worker for offline use).
+fn echarts_state() -> ArcRwSignal<Load> {
+    let state = ECHARTS.with(|s| s.clone());
+    if state.get_untracked() != Load::Idle {
+        return state;
+    }
+    if echarts_loaded() {
+        state.set(Load::Ready);
+        return state;
+    }
+    let script = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| Some((d.create_element("script").ok()?, d.head()?)));
+    let Some((script, head)) = script else {
+        state.set(Load::Failed);
+        return state;
+    };
+    let (ok, failed) = (state.clone(), state.clone());
+    let on_load = Closure::once_into_js(move || ok.set(Load::Ready));
+    let on_error = Closure::once_into_js(move || failed.set(Load::Failed));
+    let _ = script.set_attribute("src", "echarts.min.js");
+    let _ = script.add_event_listener_with_callback("load", on_load.unchecked_ref());
+    let _ = script.add_event_listener_with_callback("error", on_error.unchecked_ref());
+    state.set(Load::Loading);
+    if head.append_child(&script).is_err() {
+        state.set(Load::Failed);
+    }
+    state
 }
 
 /// A chart that re-renders when the signals read by `option` change.
@@ -62,11 +112,16 @@ pub fn Chart(
     Effect::new(move |_| {
         let chart = option().background_color("transparent").animation(false);
         let Some(el) = node.get() else { return };
-        if !echarts_loaded() {
-            error.set(Some(
-                "Charts are unavailable: echarts.min.js did not load.".into(),
-            ));
-            return;
+        match echarts_state().get() {
+            Load::Ready => error.set(None),
+            Load::Failed => {
+                error.set(Some(
+                    "Charts are unavailable: echarts.min.js did not load.".into(),
+                ));
+                return;
+            }
+            // Runs again when the script arrives (the state is a signal read here).
+            Load::Idle | Load::Loading => return,
         }
         let el: web_sys::Element = el.into();
         // Re-rendering replaces the option wholesale, so start from a fresh instance.

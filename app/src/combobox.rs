@@ -70,13 +70,13 @@ pub fn SearchBox(
             return Vec::new();
         }
         let hits: Vec<Hit> = if people {
-            d.search
+            d.search()
                 .search(&q, LIMIT)
                 .into_iter()
                 .map(|s| s.hit)
                 .collect()
         } else {
-            d.search
+            d.search()
                 .titles(&q, LIMIT)
                 .into_iter()
                 .map(|(i, _)| Hit::Title(i))

@@ -73,9 +73,16 @@ pub fn App() -> impl IntoView {
             }
             Err(e) => LoadState::Failed(e),
         };
-        let ready = matches!(next, LoadState::Ready(_));
+        let ready = match &next {
+            LoadState::Ready(d) => Some(d.clone()),
+            _ => None,
+        };
         state.set(next);
-        if ready {
+        if let Some(d) = ready {
+            // Let the first page paint, then build the search index before the first
+            // keystroke needs it, and only then start the service worker's downloads.
+            api::after_paint().await;
+            d.warm_search();
             announce_ready();
         }
     });

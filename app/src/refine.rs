@@ -197,7 +197,7 @@ async fn run(
     k: usize,
 ) -> Outcome {
     let cat = data.catalog();
-    let local = refine::on_device(&data.model, cat, &data.search, &query, &feedback, k);
+    let local = refine::on_device(&data.model, cat, data.search(), &query, &feedback, k);
     let understood = refine::describe(&local.constraints);
     let mut by = None;
     let mut picks: Vec<RefinedTitle> = Vec::new();

@@ -23,8 +23,8 @@ pub struct AppData {
     pub bundle: Bundle,
     /// The recommendation model, built once.
     pub model: Model,
-    /// Search over titles and people.
-    pub search: SearchIndex,
+    /// Search over titles and people, built on first use (see [`AppData::search`]).
+    search: std::sync::OnceLock<SearchIndex>,
     /// Title id → index.
     pub by_id: HashMap<String, usize>,
     /// Per title: its Top 10 summary, if it ever charted.
@@ -41,9 +41,22 @@ impl AppData {
         let t0 = crate::api::now_ms();
         let bundle =
             Bundle::decode(bytes).map_err(|e| format!("The catalog cannot be read: {e}."))?;
+        let t_decoded = crate::api::now_ms();
         let catalog = &bundle.body.catalog;
         let model = Model::build(catalog, &Weights::default());
-        let search = SearchIndex::build(catalog);
+        let t_model = crate::api::now_ms();
+        // Phase timings for the cold-start figures in BENCHMARKS.md (read by the tests).
+        if let Some(w) = web_sys::window() {
+            let _ = js_sys::Reflect::set(
+                &w,
+                &"__prepareMs".into(),
+                &js_sys::Array::of3(
+                    &t0.into(),
+                    &(t_decoded - t0).into(),
+                    &(t_model - t_decoded).into(),
+                ),
+            );
+        }
         let by_id = catalog
             .titles
             .iter()
@@ -87,11 +100,25 @@ impl AppData {
             prepare_ms: crate::api::now_ms() - t0,
             bundle,
             model,
-            search,
+            search: std::sync::OnceLock::new(),
             by_id,
             charted,
             trailer,
         })
+    }
+
+    /// The search index. Built on first use rather than before the first results: a shared
+    /// link needs only the model, and the index costs a noticeable share of the cold start.
+    /// [`AppData::warm_search`] builds it once the first page is on screen.
+    pub fn search(&self) -> &SearchIndex {
+        self.search
+            .get_or_init(|| SearchIndex::build(&self.bundle.body.catalog))
+    }
+
+    /// Builds the search index now if it is not built yet (called when the browser is idle
+    /// after the first render, so the first keystroke does not wait for it).
+    pub fn warm_search(&self) {
+        let _ = self.search();
     }
 
     /// Title index for an id.

@@ -289,6 +289,15 @@ async fn discover_search_profile_filters_and_shared_url() -> anyhow::Result<()> 
     )
     .await?;
     let first_ms = js(&c2, "return window.__firstResultsMs;").await?;
+    // Where the cold load's time goes: when each download finished.
+    let phases = js(
+        &c2,
+        "return performance.getEntriesByType('resource').map(e => [new URL(e.name).pathname, Math.round(e.startTime), Math.round(e.responseEnd)]);",
+    )
+    .await?;
+    println!("cold load downloads [path, start ms, end ms]: {phases}");
+    let prepare = js(&c2, "return window.__prepareMs;").await?;
+    println!("cold load [decode start ms, decode ms, model build ms]: {prepare}");
     assert_eq!(result_ids(&c2).await?, ids);
     assert_eq!(profile_names(&c2).await?, names);
     let first_ms = first_ms.as_f64().unwrap_or(f64::MAX);
@@ -591,28 +600,38 @@ async fn browser_benchmark_and_transfer_sizes() -> anyhow::Result<()> {
     .await?;
     println!("browser benchmark (ms): {rows:#}");
 
-    // First-load transfer with brotli, from the precompressed files the proxy serves.
+    // First-load transfer with brotli: what a fresh browser fetches for a shared Discover
+    // link until the results show (the page's resource timeline; the service worker's later
+    // precache downloads are its own), sized as the precompressed files the proxy serves.
+    let fresh = driver.browser(1280, 1000).await?;
+    open(&fresh, &format!("http://{addr}/?like=tt4574334")).await?;
+    wait_js(
+        &fresh,
+        "return document.querySelectorAll('#results li.card').length;",
+        30,
+    )
+    .await?;
+    let fetched = js(
+        &fresh,
+        "return [location.pathname === '/' ? 'index.html' : location.pathname].concat(performance.getEntriesByType('resource').map(e => new URL(e.name).pathname.replace(/^\\//, '')));",
+    )
+    .await?;
+    fresh.close().await?;
+    let fetched: Vec<String> = serde_json::from_value(fetched)?;
     let mut sizes = serde_json::Map::new();
     let mut total = 0u64;
-    for e in std::fs::read_dir(&dist)?.chain(std::fs::read_dir(dist.join("public"))?) {
-        let p = e?.path();
-        let name = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_owned();
-        let loaded = name.ends_with(".wasm")
-            || name.ends_with(".js")
-            || name.ends_with(".css")
-            || name == "index.html"
-            || name == "bundle.bin";
-        if !loaded {
+    for rel in fetched {
+        let p = dist.join(&rel);
+        if rel.is_empty() || !p.is_file() || sizes.contains_key(&rel) {
             continue;
         }
-        let br = p.with_file_name(format!("{name}.br"));
+        let br = p.with_file_name(format!(
+            "{}.br",
+            p.file_name().and_then(|n| n.to_str()).unwrap_or("")
+        ));
         let n = std::fs::metadata(if br.exists() { &br } else { &p })?.len();
         total += n;
-        sizes.insert(name, json!(n));
+        sizes.insert(rel, json!(n));
     }
     sizes.insert("total".into(), json!(total));
     println!(
