@@ -57,14 +57,29 @@ async fn chart_counts(c: &Client) -> anyhow::Result<Value> {
     .await
 }
 
+/// Runs a script that returns a list of strings.
+async fn strings(c: &Client, script: &str) -> anyhow::Result<Vec<String>> {
+    Ok(serde_json::from_value(js(c, script).await?)?)
+}
+
 /// Ids of the result cards, in order.
 async fn result_ids(c: &Client) -> anyhow::Result<Vec<String>> {
-    let v = js(
+    strings(
         c,
         "return Array.from(document.querySelectorAll('#results li.card')).map(e => e.dataset.id);",
     )
+    .await
+}
+
+/// Waits until the results list shows at least one card.
+async fn wait_results(c: &Client, secs: u64) -> anyhow::Result<()> {
+    wait_js(
+        c,
+        "return document.querySelectorAll('#results li.card').length;",
+        secs,
+    )
     .await?;
-    Ok(serde_json::from_value(v)?)
+    Ok(())
 }
 
 /// Waits for the app to be ready (the Discover summary) on a fresh page load.
@@ -118,12 +133,11 @@ async fn pick_by_keyboard(c: &Client, query: &str, want: &str) -> anyhow::Result
 
 /// Names in the taste profile.
 async fn profile_names(c: &Client) -> anyhow::Result<Vec<String>> {
-    let v = js(
+    strings(
         c,
         "return Array.from(document.querySelectorAll('#profile .pname')).map(e => e.textContent);",
     )
-    .await?;
-    Ok(serde_json::from_value(v)?)
+    .await
 }
 
 #[tokio::test]
@@ -142,12 +156,7 @@ async fn discover_search_profile_filters_and_shared_url() -> anyhow::Result<()> 
         .unwrap_or(0);
     assert!(count > 5_000, "{summary}");
     // The empty profile still shows popular titles and says what to do.
-    wait_js(
-        &c,
-        "return document.querySelectorAll('#results li.card').length;",
-        10,
-    )
-    .await?;
+    wait_results(&c, 10).await?;
     assert!(wait_text(&c, "#profile-empty", 5)
         .await?
         .contains("Pick titles"));
@@ -282,12 +291,7 @@ async fn discover_search_profile_filters_and_shared_url() -> anyhow::Result<()> 
 
     let c2 = driver.browser(1280, 1000).await?;
     c2.goto(&url).await?;
-    wait_js(
-        &c2,
-        "return document.querySelectorAll('#results li.card').length;",
-        30,
-    )
-    .await?;
+    wait_results(&c2, 30).await?;
     let first_ms = js(&c2, "return window.__firstResultsMs;").await?;
     // Where the cold load's time goes: when each download finished.
     let phases = js(
@@ -429,12 +433,7 @@ async fn phone_width_has_no_horizontal_scroll() -> anyhow::Result<()> {
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth;";
     open(&c, &format!("http://{addr}/")).await?;
     pick_by_keyboard(&c, "narcos", "Narcos").await?;
-    wait_js(
-        &c,
-        "return document.querySelectorAll('#results li.card').length;",
-        10,
-    )
-    .await?;
+    wait_results(&c, 10).await?;
     assert_eq!(js(&c, check).await?, json!(0), "Discover scrolls sideways");
     screenshot(&c, "phone-discover").await?;
     let id: String = serde_json::from_value(
@@ -526,12 +525,7 @@ async fn hostile_title_is_text_and_bad_bundles_explain_themselves() -> anyhow::R
     let imgs = js(&c, "return document.querySelectorAll('main img').length;").await?;
     assert_eq!(imgs, json!(0), "the title became markup");
     open(&c, &format!("http://{addr}/?like=tt0000001")).await?;
-    wait_js(
-        &c,
-        "return document.querySelectorAll('#results li.card').length;",
-        10,
-    )
-    .await?;
+    wait_results(&c, 10).await?;
     let q = c.find(Locator::Css("#q")).await?;
     q.send_keys("img src").await?;
     let label = wait_js(
@@ -605,12 +599,7 @@ async fn browser_benchmark_and_transfer_sizes() -> anyhow::Result<()> {
     // precache downloads are its own), sized as the precompressed files the proxy serves.
     let fresh = driver.browser(1280, 1000).await?;
     open(&fresh, &format!("http://{addr}/?like=tt4574334")).await?;
-    wait_js(
-        &fresh,
-        "return document.querySelectorAll('#results li.card').length;",
-        30,
-    )
-    .await?;
+    wait_results(&fresh, 30).await?;
     let fetched = js(
         &fresh,
         "return [location.pathname === '/' ? 'index.html' : location.pathname].concat(performance.getEntriesByType('resource').map(e => new URL(e.name).pathname.replace(/^\\//, '')));",
@@ -667,12 +656,11 @@ async fn refine(c: &Client, feedback: &str) -> anyhow::Result<(String, String)> 
 
 /// Genres (comma-joined) of the refined picks, in order.
 async fn refined_genres(c: &Client) -> anyhow::Result<Vec<String>> {
-    let v = js(
+    strings(
         c,
         "return Array.from(document.querySelectorAll('#refine-results li.card')).map(e => e.dataset.genres);",
     )
-    .await?;
-    Ok(serde_json::from_value(v)?)
+    .await
 }
 
 #[tokio::test]
@@ -686,12 +674,7 @@ async fn refine_box_uses_the_llm_when_there_and_falls_back_on_device() -> anyhow
     let plain = serve(&dist).await?;
     let c = driver.browser(1280, 1000).await?;
     open(&c, &url(plain)).await?;
-    wait_js(
-        &c,
-        "return document.querySelectorAll('#results li.card').length;",
-        10,
-    )
-    .await?;
+    wait_results(&c, 10).await?;
     let (by, text) = refine(&c, "funnier, no horror, nothing with zombies").await?;
     assert_eq!(by, "on-device", "{text}");
     assert!(text.contains("no LLM configured"), "{text}");
@@ -727,12 +710,7 @@ async fn refine_box_uses_the_llm_when_there_and_falls_back_on_device() -> anyhow
     .await?;
     let c = driver.browser(1280, 1000).await?;
     open(&c, &url(with_llm)).await?;
-    wait_js(
-        &c,
-        "return document.querySelectorAll('#results li.card').length;",
-        10,
-    )
-    .await?;
+    wait_results(&c, 10).await?;
     let (by, text) = refine(&c, "something lighter").await?;
     assert_eq!(by, "llm", "{text}");
     assert!(text.contains("gemini-test-flash"), "{text}");
@@ -740,12 +718,11 @@ async fn refine_box_uses_the_llm_when_there_and_falls_back_on_device() -> anyhow
         text.contains("1 suggestion outside the catalog was removed"),
         "{text}"
     );
-    let reasons = js(
+    let reasons = strings(
         &c,
         "return Array.from(document.querySelectorAll('#refine-results .reason')).map(e => e.textContent);",
     )
     .await?;
-    let reasons: Vec<String> = serde_json::from_value(reasons)?;
     assert_eq!(reasons.len(), 3, "{reasons:?}");
     assert!(
         reasons.iter().all(|r| r.contains("A lighter pick")),
@@ -763,12 +740,7 @@ async fn refine_box_uses_the_llm_when_there_and_falls_back_on_device() -> anyhow
     .await?;
     let c = driver.browser(1280, 1000).await?;
     open(&c, &url(with_broken)).await?;
-    wait_js(
-        &c,
-        "return document.querySelectorAll('#results li.card').length;",
-        10,
-    )
-    .await?;
+    wait_results(&c, 10).await?;
     let (by, text) = refine(&c, "a korean series").await?;
     assert_eq!(by, "on-device", "{text}");
     assert!(text.contains("LLM service failed"), "{text}");
@@ -838,12 +810,7 @@ async fn pwa_works_offline_under_a_sub_path_and_updates_safely() -> anyhow::Resu
     // Offline: the server is gone. Reload, deep links, search, recommendations, refine.
     server.stop().await;
     open(&c, &format!("{base}?like=tt4574334")).await?;
-    wait_js(
-        &c,
-        "return document.querySelectorAll('#results li.card').length;",
-        15,
-    )
-    .await?;
+    wait_results(&c, 15).await?;
     pick_by_keyboard(&c, "the crwn", "The Crown").await?;
     wait_js(
         &c,
@@ -913,12 +880,7 @@ async fn pwa_works_offline_under_a_sub_path_and_updates_safely() -> anyhow::Resu
     );
     open(&c, &format!("{base}?like=tt4574334")).await?;
     assert_eq!(shown_week(&c).await?, "2099-12-27");
-    wait_js(
-        &c,
-        "return document.querySelectorAll('#results li.card').length;",
-        15,
-    )
-    .await?;
+    wait_results(&c, 15).await?;
     server.stop().await;
     Ok(())
 }
