@@ -209,11 +209,8 @@ async fn run(
             Config::Absent => "this site has no refine service".to_string(),
             Config::Found(c) if !c.llm => "this site has no LLM configured".to_string(),
             Config::Found(c) => {
-                let cands: Vec<usize> =
-                    refine::candidates(&data.model, cat, &query, &local.constraints)
-                        .into_iter()
-                        .map(|c| c.0)
-                        .collect();
+                // The same list the on-device answer chose from: the LLM sees no other titles.
+                let cands: Vec<usize> = local.candidates.iter().map(|c| c.0).collect();
                 let req = RefineRequest::from_catalog(cat, &query.liked, &feedback, &cands, k);
                 match ask_llm(&c.refine_url, &req).await {
                     Ok(r) => {

@@ -1876,6 +1876,8 @@ pub fn extra_candidates(catalog: &Catalog, constraints: &[Constraint], limit: us
 pub struct OnDevice {
     /// The constraints parsed from the feedback, in the order they were found.
     pub constraints: Vec<Constraint>,
+    /// The [`candidates`] the picks were chosen from (also what an LLM request carries).
+    pub candidates: Vec<(usize, f32)>,
     /// The picks, best first.
     pub picks: Vec<RefinedPick>,
 }
@@ -1941,7 +1943,11 @@ pub fn on_device(
         &|a, b| model.similarity(a, b),
         k,
     );
-    OnDevice { constraints, picks }
+    OnDevice {
+        constraints,
+        candidates: cands,
+        picks,
+    }
 }
 
 #[cfg(test)]

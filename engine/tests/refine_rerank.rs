@@ -117,6 +117,7 @@ fn on_device_refines_a_real_profile() {
         .any(|c| matches!(c, Constraint::Genre { genre, avoid: true } if genre == "horror")));
     assert_eq!(out.picks.len(), 10);
     let cands = candidates(&model, &cat, &query, &out.constraints);
+    assert_eq!(cands, out.candidates);
     for p in &out.picks {
         assert!(
             cands.iter().any(|c| c.0 == p.index),
