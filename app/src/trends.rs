@@ -159,6 +159,36 @@ pub fn TrendsPage() -> impl IntoView {
     }
 }
 
+/// One row of a ranked list: rank, linked title, season, and a figure on the right.
+#[component]
+fn RankRow(
+    /// Position in the list (1 is best).
+    rank: u8,
+    /// Index into the catalog.
+    title: u32,
+    /// Season or part, when the row is about one.
+    season: Option<String>,
+    /// The number shown on the right ("12.3Mh · wk 2", "325M views").
+    figure: String,
+) -> impl IntoView {
+    let data = use_data();
+    let i = title as usize;
+    let name = data
+        .catalog()
+        .titles
+        .get(i)
+        .map(|t| t.title.clone())
+        .unwrap_or_default();
+    let season = season.map(|s| format!(" · {s}")).unwrap_or_default();
+    view! {
+        <li>
+            <span class="rank">{rank}</span>
+            <span class="rl-main"><A href=title_href(&data, i)>{name}</A><span class="muted small">{season}</span></span>
+            <span class="muted small rl-num">{figure}</span>
+        </li>
+    }
+}
+
 /// The four lists of the latest week.
 #[component]
 fn LatestLists() -> impl IntoView {
@@ -177,16 +207,8 @@ fn LatestLists() -> impl IntoView {
                         <h3>{c.label()}</h3>
                         <ol class="rank-list">
                             {rows.into_iter().map(|e| {
-                                let i = e.title as usize;
-                                let name = data.catalog().titles.get(i).map(|t| t.title.clone()).unwrap_or_default();
-                                let season = e.season.clone().map(|s| format!(" · {s}")).unwrap_or_default();
-                                view! {
-                                    <li>
-                                        <span class="rank">{e.rank}</span>
-                                        <span class="rl-main"><A href=title_href(&data, i)>{name}</A><span class="muted small">{season}</span></span>
-                                        <span class="muted small rl-num">{format!("{}h · wk {}", compact(e.hours_viewed), e.cumulative_weeks)}</span>
-                                    </li>
-                                }
+                                let figure = format!("{}h · wk {}", compact(e.hours_viewed), e.cumulative_weeks);
+                                view! { <RankRow rank=e.rank title=e.title season=e.season.clone() figure /> }
                             }).collect_view()}
                         </ol>
                     </div>
@@ -452,12 +474,8 @@ fn MostPopular() -> impl IntoView {
                         <h3>{c.label()}</h3>
                         <ol class="rank-list">
                             {rows.into_iter().map(|e| {
-                                let i = e.title as usize;
-                                let name = data.catalog().titles.get(i).map(|t| t.title.clone()).unwrap_or_default();
-                                let season = e.season.clone().map(|s| format!(" · {s}")).unwrap_or_default();
-                                view! { <li><span class="rank">{e.rank}</span>
-                                    <span class="rl-main"><A href=title_href(&data, i)>{name}</A><span class="muted small">{season}</span></span>
-                                    <span class="muted small rl-num">{format!("{} views", compact(e.views))}</span></li> }
+                                let figure = format!("{} views", compact(e.views));
+                                view! { <RankRow rank=e.rank title=e.title season=e.season.clone() figure /> }
                             }).collect_view()}
                         </ol>
                     </div>
