@@ -19,6 +19,9 @@ use crate::sources::{jsonl, justwatch, kaggle, top10, youtube, SourceLog};
 
 /// File name of the bundle inside the output directory.
 pub const BUNDLE_FILE: &str = "bundle.bin";
+/// File name of the bundle's details (descriptions, weekly rows, ...) inside the output
+/// directory; see `engine::bundle`.
+pub const DETAILS_FILE: &str = "details.bin";
 /// File name of the data-quality report (JSON) inside the output directory.
 pub const REPORT_FILE: &str = "report.json";
 /// How many of the least certain matches the report lists.
@@ -38,7 +41,8 @@ pub const MAX_DESCRIPTION: usize = 200;
 /// Directors kept per title.
 pub const MAX_DIRECTORS: usize = 5;
 
-/// Builds the bundle from `data` into `out`, writing `bundle.bin` and `report.json`, and
+/// Builds the bundle from `data` into `out`, writing `bundle.bin`, `details.bin` and
+/// `report.json`, and
 /// returns the printable report. Nothing is written when a source is fatally broken, so
 /// the previous outputs stay in place.
 pub fn run(data: &Path, out: &Path) -> anyhow::Result<String> {
@@ -52,8 +56,13 @@ pub fn run(data: &Path, out: &Path) -> anyhow::Result<String> {
     crate::train::attach_metrics(data, &mut bundle, true)?;
     lap(&mut t, "metrics attached");
     let bytes = bundle.encode()?;
+    let details = bundle.encode_details()?;
     lap(&mut t, "bundle encoded");
     let report_json = serde_json::to_vec_pretty(&bundle.body.report)?;
+    // Details first: a reader that sees the new core finds its details already there (a
+    // crash in between leaves the old core, whose details are refused as mismatched, and
+    // the next build fixes both).
+    write_atomic(&out.join(DETAILS_FILE), &details)?;
     write_atomic(&out.join(BUNDLE_FILE), &bytes)?;
     write_atomic(&out.join(REPORT_FILE), &report_json)?;
     let mut text = crate::report::summary(&bundle.body.report);
@@ -65,9 +74,11 @@ pub fn run(data: &Path, out: &Path) -> anyhow::Result<String> {
         .filter(|t| t.trend_only)
         .count();
     text.push_str(&format!(
-        "wrote {} ({} bytes): {} titles ({} trend-only), data through week {}\n",
+        "wrote {} ({} bytes) and {} ({} bytes): {} titles ({} trend-only), data through week {}\n",
         out.join(BUNDLE_FILE).display(),
         bytes.len(),
+        DETAILS_FILE,
+        details.len(),
         bundle.body.catalog.titles.len(),
         trend_only,
         bundle.header.data_week
@@ -456,17 +467,20 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
             joins,
             low_confidence: notes,
         };
+        let mut trends = Trends {
+            weeks,
+            global: global_entries,
+            countries,
+            country_runs: runs.into_values().collect(),
+            countries_through,
+            most_popular,
+            trailers,
+            charted: Vec::new(),
+        };
+        trends.summarize();
         let body = Body {
             catalog,
-            trends: Trends {
-                weeks,
-                global: global_entries,
-                countries,
-                country_runs: runs.into_values().collect(),
-                countries_through,
-                most_popular,
-                trailers,
-            },
+            trends,
             report,
             metrics_history: Vec::new(),
         };
@@ -559,12 +573,16 @@ fn intern<'a>(drafts: impl Iterator<Item = &'a Draft> + Clone) -> Catalog {
             }
         })
         .collect();
-    Catalog {
+    let mut catalog = Catalog {
         titles,
         people,
         genres,
         countries,
-    }
+        terms: Default::default(),
+    };
+    // Stemmed here, once, so neither the browser nor the metrics stem descriptions.
+    catalog.index_terms();
+    catalog
 }
 
 /// The title's source references for the bundle: every source name is kept (the title

@@ -180,7 +180,7 @@ impl TitleIndex {
             let with_meta: Vec<usize> = all
                 .iter()
                 .copied()
-                .filter(|&i| has_metadata(&catalog.titles[i]))
+                .filter(|&i| has_metadata(catalog, i))
                 .collect();
             let cands = if with_meta.is_empty() {
                 all

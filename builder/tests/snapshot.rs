@@ -11,7 +11,10 @@ fn real_snapshot_builds_links_and_is_deterministic() {
     let out = tempfile::tempdir().unwrap();
     builder::build::run(data_dir(), out.path()).unwrap();
     let bytes = std::fs::read(out.path().join(builder::build::BUNDLE_FILE)).unwrap();
-    let bundle = engine::Bundle::decode(&bytes).unwrap();
+    let details = std::fs::read(out.path().join(builder::build::DETAILS_FILE)).unwrap();
+    // The core alone must decode: the app shows results before the details arrive.
+    engine::Bundle::decode(&bytes).unwrap();
+    let bundle = engine::Bundle::decode_with_details(&bytes, &details).unwrap();
     let cat = &bundle.body.catalog;
     // Merge rule (see ARCHITECTURE.md, "Data model"): JustWatch 2023 (6,137) and 2022 (5,850,
     // one row without a title skipped) share ids and IMDb ids and merge to 6,904 titles;
@@ -83,4 +86,9 @@ fn real_snapshot_builds_links_and_is_deterministic() {
     builder::build::run(data_dir(), out2.path()).unwrap();
     let bytes2 = std::fs::read(out2.path().join(builder::build::BUNDLE_FILE)).unwrap();
     assert!(bytes == bytes2, "two builds of the same data differ");
+    let details2 = std::fs::read(out2.path().join(builder::build::DETAILS_FILE)).unwrap();
+    assert!(
+        details == details2,
+        "two builds of the same data differ in details"
+    );
 }

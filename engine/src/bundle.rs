@@ -1,10 +1,23 @@
 //! The versioned binary bundle the builder writes and the app and CLI read.
 //!
-//! Layout, chosen so a reader can refuse a foreign or newer file before decoding anything:
+//! A bundle is two files. `bundle.bin` (the core) holds everything the first screen of
+//! recommendations needs: the catalog's fields, the description terms already stemmed, the
+//! people credited more than once, the Top 10 summary per title, trailers, report and
+//! metrics. `details.bin` holds what only the title, trends and refine views read: the
+//! description text, source ids, people with a single credit, the weekly Top 10 rows and
+//! the per-country runs. The app shows recommendations from the core and fetches the
+//! details afterwards; the description text alone is as large as the rest of the core.
+//!
+//! Layout of each file, chosen so a reader can refuse a foreign or newer file before
+//! decoding anything:
 //!
 //! ```text
 //! MAGIC (8 bytes) | format version (u16 little-endian) | postcard(Header) | postcard(wire body)
+//! DETAILS_MAGIC   | format version                     | postcard(DetailsHeader) | postcard(wire details)
 //! ```
+//!
+//! The details header names the core body's checksum, so a details file from another
+//! build is refused instead of mixing two catalogs.
 //!
 //! The body is written in a columnar wire layout (`wire.rs`) and converted back to
 //! [`Body`] on decode, so the in-memory types stay record-shaped while the bytes compress
@@ -18,14 +31,18 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Catalog;
 use crate::report::{DataReport, MetricsRecord};
 use crate::trends::Trends;
-use crate::wire::WireBody;
+use crate::wire::{WireBody, WireDetails};
 
 /// First bytes of every bundle: identifies the file as ours.
 pub const MAGIC: &[u8; 8] = b"NFXRECS\x00";
 
+/// First bytes of every details file.
+pub const DETAILS_MAGIC: &[u8; 8] = b"NFXDETL\x00";
+
 /// Version of the layout of [`Body`] on the wire. Bump on every incompatible change.
+/// 3: split into core and details files, description terms stemmed at build time.
 /// 2: columnar wire layout (version 1 was postcard of [`Body`] itself).
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
 
 /// Metadata written before the body: enough to describe a bundle without decoding it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,7 +62,23 @@ pub struct Header {
     pub body_crc32: u32,
 }
 
-/// Everything the browser needs, in one value.
+/// The details file's header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DetailsHeader {
+    /// Layout version (same as the core's).
+    pub format_version: u16,
+    /// [`Header::body_crc32`] of the core file these details complete.
+    pub core_crc32: u32,
+    /// Length in bytes of the details body.
+    pub body_len: u64,
+    /// CRC-32 (IEEE) of the details body.
+    pub body_crc32: u32,
+}
+
+/// Everything the browser needs, in one value. Decoded from the core file alone, the
+/// details' fields are empty: descriptions and sources, single-credit people (their links
+/// are [`crate::catalog::UNLOADED_PERSON`]), weekly rows and country runs, until
+/// [`Bundle::attach_details`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Body {
     /// Merged title catalog and its interned string tables.
@@ -134,6 +167,14 @@ pub enum BundleError {
         /// Decoder message.
         reason: String,
     },
+    /// A details file built for another core file.
+    #[error("details file belongs to another bundle (it completes bundle checksum {details_for:08x}, this bundle is {bundle:08x}); reload to fetch a matching pair")]
+    DetailsMismatch {
+        /// Core checksum the details name.
+        details_for: u32,
+        /// Core checksum of the loaded bundle.
+        bundle: u32,
+    },
     /// Encoding failed (only when writing).
     #[error("cannot encode bundle: {0}")]
     Encode(String),
@@ -157,81 +198,49 @@ impl Bundle {
         }
     }
 
-    /// Encodes the bundle; the header's length and checksum are computed here.
+    /// Encodes the core file (`bundle.bin`); the header's length and checksum are
+    /// computed here. Works on a bundle decoded without its details too.
     pub fn encode(&self) -> Result<Vec<u8>, BundleError> {
-        let body = postcard::to_allocvec(&WireBody::encode(&self.body))
-            .map_err(|e| BundleError::Encode(e.to_string()))?;
+        let body = self.core_body()?;
         let header = Header {
             format_version: FORMAT_VERSION,
             body_len: body.len() as u64,
             body_crc32: crc32(&body),
             ..self.header.clone()
         };
-        let head =
-            postcard::to_allocvec(&header).map_err(|e| BundleError::Encode(e.to_string()))?;
-        let mut out = Vec::with_capacity(PREFIX_LEN + head.len() + body.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&head);
-        out.extend_from_slice(&body);
-        Ok(out)
+        frame(MAGIC, &header, &body)
+    }
+
+    /// Encodes the details file (`details.bin`) of a complete bundle.
+    pub fn encode_details(&self) -> Result<Vec<u8>, BundleError> {
+        let core = self.core_body()?;
+        let body =
+            postcard::to_allocvec(&WireDetails::encode(&self.body).map_err(BundleError::Encode)?)
+                .map_err(|e| BundleError::Encode(e.to_string()))?;
+        let header = DetailsHeader {
+            format_version: FORMAT_VERSION,
+            core_crc32: crc32(&core),
+            body_len: body.len() as u64,
+            body_crc32: crc32(&body),
+        };
+        frame(DETAILS_MAGIC, &header, &body)
+    }
+
+    fn core_body(&self) -> Result<Vec<u8>, BundleError> {
+        postcard::to_allocvec(&WireBody::encode(&self.body).map_err(BundleError::Encode)?)
+            .map_err(|e| BundleError::Encode(e.to_string()))
     }
 
     /// Reads only the header, checking magic and version. Cheap: used to show what a
     /// bundle is (for update prompts) without decoding the body.
     pub fn read_header(bytes: &[u8]) -> Result<(Header, usize), BundleError> {
-        if bytes.len() < PREFIX_LEN {
-            return Err(BundleError::TooShort { len: bytes.len() });
-        }
-        let (magic, rest) = bytes.split_at(MAGIC.len());
-        if magic != MAGIC {
-            return Err(BundleError::WrongMagic {
-                found: String::from_utf8_lossy(magic).into_owned(),
-                expected: String::from_utf8_lossy(MAGIC).into_owned(),
-            });
-        }
-        let version = u16::from_le_bytes([rest[0], rest[1]]);
-        if version > FORMAT_VERSION {
-            return Err(BundleError::NewerVersion {
-                found: version,
-                supported: FORMAT_VERSION,
-            });
-        }
-        if version < FORMAT_VERSION {
-            return Err(BundleError::OlderVersion {
-                found: version,
-                supported: FORMAT_VERSION,
-            });
-        }
-        let head_bytes = &bytes[PREFIX_LEN..];
-        let (header, remaining) = postcard::take_from_bytes::<Header>(head_bytes).map_err(|e| {
-            BundleError::CorruptHeader {
-                offset: PREFIX_LEN,
-                reason: e.to_string(),
-            }
-        })?;
-        Ok((header, bytes.len() - remaining.len()))
+        unframe(bytes, MAGIC)
     }
 
-    /// Decodes a whole bundle, refusing foreign, newer, truncated or corrupt input.
+    /// Decodes the core file, refusing foreign, newer, truncated or corrupt input.
     pub fn decode(bytes: &[u8]) -> Result<Bundle, BundleError> {
         let (header, body_start) = Self::read_header(bytes)?;
-        let body_bytes = &bytes[body_start..];
-        if (body_bytes.len() as u64) < header.body_len {
-            return Err(BundleError::Truncated {
-                expected: header.body_len,
-                found: body_bytes.len() as u64,
-            });
-        }
-        // Extra trailing bytes are ignored only if the checksum still matches the promised length.
-        let body_bytes = &body_bytes[..header.body_len as usize];
-        let found = crc32(body_bytes);
-        if found != header.body_crc32 {
-            return Err(BundleError::ChecksumMismatch {
-                expected: header.body_crc32,
-                found,
-            });
-        }
+        let body_bytes = checked_body(bytes, body_start, header.body_len, header.body_crc32)?;
         let corrupt = |reason: String| BundleError::CorruptBody {
             offset: body_start,
             reason,
@@ -242,6 +251,105 @@ impl Bundle {
             .map_err(corrupt)?;
         Ok(Bundle { header, body })
     }
+
+    /// Completes a bundle decoded from the core file with its details file. A foreign,
+    /// corrupt or mismatched file is refused and leaves the bundle as it was.
+    pub fn attach_details(&mut self, bytes: &[u8]) -> Result<(), BundleError> {
+        let (header, body_start): (DetailsHeader, usize) = unframe(bytes, DETAILS_MAGIC)?;
+        if header.core_crc32 != self.header.body_crc32 {
+            return Err(BundleError::DetailsMismatch {
+                details_for: header.core_crc32,
+                bundle: self.header.body_crc32,
+            });
+        }
+        let body_bytes = checked_body(bytes, body_start, header.body_len, header.body_crc32)?;
+        let corrupt = |reason: String| BundleError::CorruptBody {
+            offset: body_start,
+            reason,
+        };
+        let wire =
+            postcard::from_bytes::<WireDetails>(body_bytes).map_err(|e| corrupt(e.to_string()))?;
+        let mut body = self.body.clone();
+        wire.attach(&mut body).map_err(corrupt)?;
+        self.body = body;
+        Ok(())
+    }
+
+    /// Decodes both files at once (the CLI and tests).
+    pub fn decode_with_details(core: &[u8], details: &[u8]) -> Result<Bundle, BundleError> {
+        let mut b = Self::decode(core)?;
+        b.attach_details(details)?;
+        Ok(b)
+    }
+}
+
+/// `magic | version | postcard(head) | body`.
+fn frame(magic: &[u8; 8], head: &impl Serialize, body: &[u8]) -> Result<Vec<u8>, BundleError> {
+    let head = postcard::to_allocvec(head).map_err(|e| BundleError::Encode(e.to_string()))?;
+    let mut out = Vec::with_capacity(PREFIX_LEN + head.len() + body.len());
+    out.extend_from_slice(magic);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&head);
+    out.extend_from_slice(body);
+    Ok(out)
+}
+
+/// Checks magic and version and decodes the header; returns it and where the body starts.
+fn unframe<H: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    magic: &[u8; 8],
+) -> Result<(H, usize), BundleError> {
+    if bytes.len() < PREFIX_LEN {
+        return Err(BundleError::TooShort { len: bytes.len() });
+    }
+    let (found, rest) = bytes.split_at(magic.len());
+    if found != magic {
+        return Err(BundleError::WrongMagic {
+            found: String::from_utf8_lossy(found).into_owned(),
+            expected: String::from_utf8_lossy(magic).into_owned(),
+        });
+    }
+    let version = u16::from_le_bytes([rest[0], rest[1]]);
+    if version > FORMAT_VERSION {
+        return Err(BundleError::NewerVersion {
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    if version < FORMAT_VERSION {
+        return Err(BundleError::OlderVersion {
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    let head_bytes = &bytes[PREFIX_LEN..];
+    let (header, remaining) =
+        postcard::take_from_bytes::<H>(head_bytes).map_err(|e| BundleError::CorruptHeader {
+            offset: PREFIX_LEN,
+            reason: e.to_string(),
+        })?;
+    Ok((header, bytes.len() - remaining.len()))
+}
+
+/// The body bytes, checked against the header's length and checksum. Extra trailing bytes
+/// are ignored only if the checksum still matches the promised length.
+fn checked_body(bytes: &[u8], start: usize, len: u64, crc: u32) -> Result<&[u8], BundleError> {
+    let body = &bytes[start..];
+    if (body.len() as u64) < len {
+        return Err(BundleError::Truncated {
+            expected: len,
+            found: body.len() as u64,
+        });
+    }
+    let body = &body[..len as usize];
+    let found = crc32(body);
+    if found != crc {
+        return Err(BundleError::ChecksumMismatch {
+            expected: crc,
+            found,
+        });
+    }
+    Ok(body)
 }
 
 /// CRC-32 (IEEE 802.3), slicing-by-8: eight table lookups per 8 bytes instead of one
@@ -301,7 +409,7 @@ pub fn crc32(data: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{Kind, Title};
+    use crate::catalog::{Catalog, Kind, Title};
 
     fn sample() -> Bundle {
         let mut body = Body::default();
@@ -317,15 +425,99 @@ mod tests {
 
     #[test]
     fn round_trip_preserves_everything() {
-        let b = sample();
+        let mut b = sample();
+        b.body.catalog.titles[0].description = "A heist crew and a detective.".into();
+        b.body.catalog.index_terms();
         let bytes = b.encode().unwrap();
-        let back = Bundle::decode(&bytes).unwrap();
+        let details = b.encode_details().unwrap();
+        let back = Bundle::decode_with_details(&bytes, &details).unwrap();
         assert_eq!(back.body, b.body);
         assert_eq!(back.header.data_week, "2026-07-19");
         assert_eq!(
             back.header.body_len as usize,
             bytes.len() - Bundle::read_header(&bytes).unwrap().1
         );
+        let core = Bundle::decode(&bytes).unwrap();
+        assert_eq!(core.body.catalog.titles[0].description, "");
+        assert_eq!(core.body.catalog.terms, b.body.catalog.terms);
+    }
+
+    #[test]
+    fn the_core_alone_recommends_exactly_as_the_full_catalog() {
+        use crate::model::{Model, Weights};
+        use crate::recommend::{recommend, Query};
+        let body = Body {
+            catalog: crate::synth::catalog(600, 11),
+            ..Body::default()
+        };
+        let b = Bundle::new(body, "t", "w", "r");
+        let core = Bundle::decode(&b.encode().unwrap()).unwrap();
+        let (cf, cc) = (&b.body.catalog, &core.body.catalog);
+        assert!(
+            cc.people.len() < cf.people.len(),
+            "single-credit people left out"
+        );
+        let mf = Model::build(cf, &Weights::default());
+        let mc = Model::build(cc, &Weights::default());
+        for q in (0..600).step_by(7) {
+            let query = Query {
+                liked: vec![q],
+                k: 10,
+                ..Query::default()
+            };
+            let (a, c) = (recommend(&mf, cf, &query), recommend(&mc, cc, &query));
+            // Person ids differ (the core numbers fewer people): compare names.
+            let key = |r: &[crate::recommend::Recommendation], c: &Catalog| {
+                r.iter()
+                    .map(|x| {
+                        let e = &x.explanation;
+                        let names = |v: &[u32]| {
+                            v.iter()
+                                .map(|&p| c.person(p).to_owned())
+                                .collect::<Vec<_>>()
+                        };
+                        (
+                            x.index,
+                            x.score.to_bits(),
+                            e.blocks.clone(),
+                            names(&e.shared_directors),
+                            names(&e.shared_cast),
+                            e.shared_terms.clone(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(key(&a, cf), key(&c, cc), "query {q}");
+        }
+    }
+
+    #[test]
+    fn foreign_or_broken_details_are_refused_and_change_nothing() {
+        let mut a = sample();
+        let core_a = a.encode().unwrap();
+        let details_a = a.encode_details().unwrap();
+        a.body.catalog.titles[0].title = "Heat (1995)".into();
+        let details_b = a.encode_details().unwrap();
+        let mut core = Bundle::decode(&core_a).unwrap();
+        let before = core.clone();
+        let err = core.attach_details(&details_b).unwrap_err();
+        assert!(matches!(err, BundleError::DetailsMismatch { .. }), "{err}");
+        assert!(err.to_string().contains("another bundle"), "{err}");
+        for cut in 0..details_a.len() {
+            assert!(
+                core.attach_details(&details_a[..cut]).is_err(),
+                "cut at {cut}"
+            );
+        }
+        assert!(matches!(
+            core.attach_details(&core_a),
+            Err(BundleError::WrongMagic { .. })
+        ));
+        assert_eq!(
+            core, before,
+            "a refused details file leaves the bundle as it was"
+        );
+        core.attach_details(&details_a).unwrap();
     }
 
     #[test]

@@ -90,9 +90,43 @@ pub struct Catalog {
     pub genres: Vec<String>,
     /// Country codes (ISO 3166-1 alpha-2).
     pub countries: Vec<String>,
+    /// Description terms per title, stemmed once by the builder (see
+    /// [`crate::text::index_terms`]), so readers of the bundle neither stem nor need the
+    /// description text to build the model.
+    pub terms: TermIndex,
+}
+
+/// Marks a credit whose person's name is in the details file, not yet attached (see
+/// [`crate::bundle`]). Such a person has a single credit in the whole catalog, so the model
+/// never uses them; [`Catalog::person`] gives an empty name for them.
+pub const UNLOADED_PERSON: u32 = u32::MAX;
+
+/// The description terms the model uses: stems that occur in at least two titles (a term
+/// in one title can never be shared), numbered by falling document frequency.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TermIndex {
+    /// Display word of each term (its most frequent surface form); a term's id is its index.
+    pub words: Vec<String>,
+    /// Per title, by title index: term ids in ascending order, an id repeated once per
+    /// further occurrence in that description. Empty (no entry per title) when the catalog
+    /// was not indexed; the model then indexes the descriptions itself.
+    pub per_title: Vec<Vec<u32>>,
+}
+
+impl TermIndex {
+    /// Whether this index covers the `n` titles of its catalog.
+    pub fn covers(&self, n: usize) -> bool {
+        self.per_title.len() == n
+    }
 }
 
 impl Catalog {
+    /// Stems every title's description into [`Catalog::terms`] (done by the builder before
+    /// writing the bundle).
+    pub fn index_terms(&mut self) {
+        self.terms = crate::text::index_terms(self);
+    }
+
     /// Index of the title with this id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.titles.iter().position(|t| t.id == id)

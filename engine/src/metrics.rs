@@ -53,7 +53,7 @@ pub fn queries(catalog: &Catalog, kind: Kind) -> Vec<usize> {
         .titles
         .iter()
         .enumerate()
-        .filter(|(_, t)| t.kind == kind && has_metadata(t))
+        .filter(|&(i, t)| t.kind == kind && has_metadata(catalog, i))
         .map(|(i, _)| i)
         .collect()
 }
@@ -249,7 +249,9 @@ impl Baseline {
                 v
             })
             .collect();
-        let indexed: Vec<bool> = catalog.titles.iter().map(has_metadata).collect();
+        let indexed: Vec<bool> = (0..catalog.titles.len())
+            .map(|i| has_metadata(catalog, i))
+            .collect();
         Baseline {
             index: Index::build(vectors, df.len(), &indexed),
         }

@@ -12,13 +12,10 @@
 //! The model is rebuilt from catalog fields (in the browser, right after decoding), so
 //! [`Model::build`] is a single pass with interned strings and no sorting of big tables.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Catalog, Kind, Title};
+use crate::catalog::{Catalog, Kind, TermIndex, Title};
 use crate::features::{dot, normalize, Index, SparseVec};
-use crate::text::{for_each_word, hash_word, is_content_word, FnvBuild, IdentityBuild, Tokenizer};
 
 /// A feature block. The order is the order of feature ids in a vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -209,101 +206,36 @@ fn idf(n: usize, df: u32) -> f32 {
     ((1.0 + n as f32) / (1.0 + df as f32)).ln() + 1.0
 }
 
-/// Whether a title has enough metadata to be recommended: Top 10-only titles usually have
-/// neither genres nor a description and would only be matched on type and era.
-pub fn has_metadata(t: &Title) -> bool {
-    !t.trend_only || !t.genres.is_empty() || !t.description.trim().is_empty()
+/// Whether title `i` has enough metadata to be recommended: Top 10-only titles usually have
+/// neither genres nor description terms and would only be matched on type and era. (For a
+/// catalog without a term index, a non-empty description stands in for its terms.)
+pub fn has_metadata(catalog: &Catalog, i: usize) -> bool {
+    let Some(t) = catalog.titles.get(i) else {
+        return false;
+    };
+    let has_terms = if catalog.terms.covers(catalog.titles.len()) {
+        catalog
+            .terms
+            .per_title
+            .get(i)
+            .is_some_and(|v| !v.is_empty())
+    } else {
+        !t.description.trim().is_empty()
+    };
+    metadata_rule(t, has_terms)
 }
 
-/// Description terms of the whole catalog, interned.
-struct Terms {
-    /// Per title: `(stem id, count)`.
-    per_title: Vec<Vec<(u32, u32)>>,
-    /// Per stem: number of titles using it.
-    df: Vec<u32>,
-    /// Per stem: most frequent surface word.
-    display: Vec<String>,
+fn metadata_rule(t: &Title, has_terms: bool) -> bool {
+    !t.trend_only || !t.genres.is_empty() || has_terms
 }
 
-fn collect_terms(catalog: &Catalog) -> Terms {
-    let tok = Tokenizer::default();
-    // Stemming and stop-word checks are the costly steps, so each distinct word is looked
-    // at once and remembered (u32::MAX: not a content word).
-    // Keyed by a 64-bit hash of the word rather than the word: one cache miss per token
-    // instead of two (the table is larger than L2), and a collision among the ~50k
-    // distinct words (odds ~1e-10) would only merge two words' counts.
-    let mut word_ids: HashMap<u64, u32, IdentityBuild> =
-        HashMap::with_capacity_and_hasher(1 << 16, IdentityBuild::default());
-    let mut words: Vec<String> = Vec::new();
-    let mut word_stem: Vec<u32> = Vec::new();
-    let mut word_count: Vec<u32> = Vec::new();
-    let mut stem_ids: HashMap<String, u32, FnvBuild> =
-        HashMap::with_capacity_and_hasher(1 << 15, FnvBuild::default());
-    let mut df: Vec<u32> = Vec::new();
-    let mut per_title = Vec::with_capacity(catalog.titles.len());
-    let mut seen_stamp: Vec<u32> = Vec::new();
-    for (ti, t) in catalog.titles.iter().enumerate() {
-        let mut counts: Vec<(u32, u32)> = Vec::new();
-        for_each_word(&t.description, |w| {
-            let key = hash_word(w);
-            let wid = match word_ids.get(&key) {
-                Some(&id) => id,
-                None => {
-                    let stem = match is_content_word(w).then(|| tok.stem(w)).flatten() {
-                        Some(s) => {
-                            let next = stem_ids.len() as u32;
-                            let id = *stem_ids.entry(s).or_insert(next);
-                            if id == next {
-                                df.push(0);
-                                seen_stamp.push(u32::MAX);
-                            }
-                            id
-                        }
-                        None => u32::MAX,
-                    };
-                    let id = word_stem.len() as u32;
-                    word_ids.insert(key, id);
-                    words.push(w.to_owned());
-                    word_stem.push(stem);
-                    word_count.push(0);
-                    id
-                }
-            };
-            let stem = word_stem[wid as usize];
-            if stem == u32::MAX {
-                return;
-            }
-            word_count[wid as usize] += 1;
-            if seen_stamp[stem as usize] != ti as u32 {
-                seen_stamp[stem as usize] = ti as u32;
-                df[stem as usize] += 1;
-                counts.push((stem, 1));
-            } else if let Some(c) = counts.iter_mut().find(|c| c.0 == stem) {
-                c.1 += 1;
-            }
-        });
-        per_title.push(counts);
-    }
-    // Display form: the most frequent word with that stem (ties: the shorter, then the
-    // alphabetically first, so the map's iteration order does not matter).
-    let mut display: Vec<(u32, String)> = vec![(0, String::new()); df.len()];
-    for (wid, w) in words.into_iter().enumerate() {
-        let stem = word_stem[wid];
-        if stem == u32::MAX {
-            continue;
-        }
-        let c = word_count[wid];
-        let slot = &mut display[stem as usize];
-        let better =
-            c > slot.0 || (c == slot.0 && (w.len(), w.as_str()) < (slot.1.len(), slot.1.as_str()));
-        if better {
-            *slot = (c, w);
-        }
-    }
-    Terms {
-        per_title,
-        df,
-        display: display.into_iter().map(|(_, w)| w).collect(),
+/// The catalog's term index, or one computed from the descriptions when the catalog was
+/// not indexed (catalogs made in tests; bundles always carry one).
+fn terms_of(catalog: &Catalog) -> std::borrow::Cow<'_, TermIndex> {
+    if catalog.terms.covers(catalog.titles.len()) {
+        std::borrow::Cow::Borrowed(&catalog.terms)
+    } else {
+        std::borrow::Cow::Owned(crate::text::index_terms(catalog))
     }
 }
 
@@ -333,7 +265,13 @@ impl Model {
     /// Builds vectors, index and prior for every title of `catalog`.
     pub fn build(catalog: &Catalog, weights: &Weights) -> Model {
         let n = catalog.titles.len();
-        let candidate: Vec<bool> = catalog.titles.iter().map(has_metadata).collect();
+        let terms = terms_of(catalog);
+        let candidate: Vec<bool> = catalog
+            .titles
+            .iter()
+            .zip(&terms.per_title)
+            .map(|(t, terms)| metadata_rule(t, !terms.is_empty()))
+            .collect();
 
         // Document frequencies of the categorical features.
         let mut genre_df = vec![0u32; catalog.genres.len()];
@@ -363,16 +301,18 @@ impl Model {
                 }
             }
         }
-        let terms = collect_terms(catalog);
-        // Terms used by a single title can never be shared; they only dilute the block.
-        let mut term_feature = vec![u32::MAX; terms.df.len()];
-        let mut term_words = Vec::new();
-        for (s, &d) in terms.df.iter().enumerate() {
-            if d >= 2 {
-                term_feature[s] = term_words.len() as u32;
-                term_words.push(terms.display[s].clone());
+        // Document frequency of each term (ids repeat within a title for its count).
+        let mut term_df = vec![0u32; terms.words.len()];
+        for ids in &terms.per_title {
+            for (k, &id) in ids.iter().enumerate() {
+                if k == 0 || ids[k - 1] != id {
+                    if let Some(d) = term_df.get_mut(id as usize) {
+                        *d += 1;
+                    }
+                }
             }
         }
+        let term_words = terms.words.clone();
 
         let sizes = [
             catalog.genres.len() as u32,
@@ -416,18 +356,13 @@ impl Model {
                 billing *= weights.cast_decay;
             }
             push_block(&mut v, &mut block, weights.cast);
-            block.extend(
-                terms.per_title[ti]
-                    .iter()
-                    .filter(|&&(s, _)| term_feature[s as usize] != u32::MAX)
-                    .map(|&(s, c)| {
-                        let tf = 1.0 + (c as f32).ln();
-                        (
-                            off(Block::Terms) + term_feature[s as usize],
-                            tf * idf(n, terms.df[s as usize]),
-                        )
-                    }),
-            );
+            for run in terms.per_title[ti].chunk_by(|a, b| a == b) {
+                let id = run[0];
+                if (id as usize) < term_df.len() {
+                    let tf = 1.0 + (run.len() as f32).ln();
+                    block.push((off(Block::Terms) + id, tf * idf(n, term_df[id as usize])));
+                }
+            }
             push_block(&mut v, &mut block, weights.terms);
             block.extend(
                 t.countries

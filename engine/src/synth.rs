@@ -151,12 +151,16 @@ pub fn catalog(n: usize, seed: u64) -> Catalog {
             ..Title::default()
         });
     }
-    Catalog {
+    let mut c = Catalog {
         titles,
-        people: (0..n_people).map(|i| format!("Person {i}")).collect(),
+        // Zero-padded so the table is in name order, as the builder's is.
+        people: (0..n_people).map(|i| format!("Person {i:06}")).collect(),
         genres: GENRES.iter().map(|g| (*g).to_owned()).collect(),
         countries,
-    }
+        terms: Default::default(),
+    };
+    c.index_terms();
+    c
 }
 
 #[cfg(test)]

@@ -7,6 +7,9 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use std::collections::HashMap;
+
+use crate::catalog::{Catalog, TermIndex};
 use crate::normalize::fold;
 
 /// English stop words, plus words that appear in nearly every synopsis and so say nothing
@@ -367,6 +370,140 @@ pub fn content_words(text: &str) -> Vec<String> {
         }
     });
     out
+}
+
+/// Description terms of the whole catalog, interned.
+struct Terms {
+    /// Per title: `(stem id, count)`.
+    per_title: Vec<Vec<(u32, u32)>>,
+    /// Per stem: number of titles using it.
+    df: Vec<u32>,
+    /// Per stem: most frequent surface word.
+    display: Vec<String>,
+}
+
+fn collect_terms(catalog: &Catalog) -> Terms {
+    let tok = Tokenizer::default();
+    // Stemming and stop-word checks are the costly steps, so each distinct word is looked
+    // at once and remembered (u32::MAX: not a content word).
+    // Keyed by a 64-bit hash of the word rather than the word: one cache miss per token
+    // instead of two (the table is larger than L2), and a collision among the ~50k
+    // distinct words (odds ~1e-10) would only merge two words' counts.
+    let mut word_ids: HashMap<u64, u32, IdentityBuild> =
+        HashMap::with_capacity_and_hasher(1 << 16, IdentityBuild::default());
+    let mut words: Vec<String> = Vec::new();
+    let mut word_stem: Vec<u32> = Vec::new();
+    let mut word_count: Vec<u32> = Vec::new();
+    let mut stem_ids: HashMap<String, u32, FnvBuild> =
+        HashMap::with_capacity_and_hasher(1 << 15, FnvBuild::default());
+    let mut df: Vec<u32> = Vec::new();
+    let mut per_title = Vec::with_capacity(catalog.titles.len());
+    let mut seen_stamp: Vec<u32> = Vec::new();
+    for (ti, t) in catalog.titles.iter().enumerate() {
+        let mut counts: Vec<(u32, u32)> = Vec::new();
+        for_each_word(&t.description, |w| {
+            let key = hash_word(w);
+            let wid = match word_ids.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let stem = match is_content_word(w).then(|| tok.stem(w)).flatten() {
+                        Some(s) => {
+                            let next = stem_ids.len() as u32;
+                            let id = *stem_ids.entry(s).or_insert(next);
+                            if id == next {
+                                df.push(0);
+                                seen_stamp.push(u32::MAX);
+                            }
+                            id
+                        }
+                        None => u32::MAX,
+                    };
+                    let id = word_stem.len() as u32;
+                    word_ids.insert(key, id);
+                    words.push(w.to_owned());
+                    word_stem.push(stem);
+                    word_count.push(0);
+                    id
+                }
+            };
+            let stem = word_stem[wid as usize];
+            if stem == u32::MAX {
+                return;
+            }
+            word_count[wid as usize] += 1;
+            if seen_stamp[stem as usize] != ti as u32 {
+                seen_stamp[stem as usize] = ti as u32;
+                df[stem as usize] += 1;
+                counts.push((stem, 1));
+            } else if let Some(c) = counts.iter_mut().find(|c| c.0 == stem) {
+                c.1 += 1;
+            }
+        });
+        per_title.push(counts);
+    }
+    // Display form: the most frequent word with that stem (ties: the shorter, then the
+    // alphabetically first, so the map's iteration order does not matter).
+    let mut display: Vec<(u32, String)> = vec![(0, String::new()); df.len()];
+    for (wid, w) in words.into_iter().enumerate() {
+        let stem = word_stem[wid];
+        if stem == u32::MAX {
+            continue;
+        }
+        let c = word_count[wid];
+        let slot = &mut display[stem as usize];
+        let better =
+            c > slot.0 || (c == slot.0 && (w.len(), w.as_str()) < (slot.1.len(), slot.1.as_str()));
+        if better {
+            *slot = (c, w);
+        }
+    }
+    Terms {
+        per_title,
+        df,
+        display: display.into_iter().map(|(_, w)| w).collect(),
+    }
+}
+
+/// Stems every description of `catalog` into a [`TermIndex`]: content words (see
+/// [`is_content_word`]) are stemmed with Snowball English, stems used by a single title are
+/// dropped (they can never be shared and only dilute the block), and the rest are numbered
+/// by falling document frequency (ties by display word), which keeps common ids small in
+/// the bundle.
+pub fn index_terms(catalog: &Catalog) -> TermIndex {
+    let terms = collect_terms(catalog);
+    let mut kept: Vec<u32> = (0..terms.df.len() as u32)
+        .filter(|&s| terms.df[s as usize] >= 2)
+        .collect();
+    kept.sort_unstable_by(|&a, &b| {
+        terms.df[b as usize]
+            .cmp(&terms.df[a as usize])
+            .then_with(|| terms.display[a as usize].cmp(&terms.display[b as usize]))
+    });
+    let mut id_of = vec![u32::MAX; terms.df.len()];
+    for (id, &s) in kept.iter().enumerate() {
+        id_of[s as usize] = id as u32;
+    }
+    let per_title = terms
+        .per_title
+        .iter()
+        .map(|counts| {
+            let mut ids: Vec<u32> = counts
+                .iter()
+                .filter(|&&(s, _)| id_of[s as usize] != u32::MAX)
+                .flat_map(|&(s, c)| std::iter::repeat_n(id_of[s as usize], c as usize))
+                .collect();
+            ids.sort_unstable();
+            ids
+        })
+        .collect();
+    let mut display = terms.display;
+    TermIndex {
+        words: kept
+            .iter()
+            .map(|&s| std::mem::take(&mut display[s as usize]))
+            .collect(),
+        per_title,
+    }
 }
 
 #[cfg(test)]

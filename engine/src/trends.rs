@@ -147,9 +147,53 @@ pub struct Trends {
     pub most_popular: Vec<PopularEntry>,
     /// Trailer stats, possibly several snapshots per video.
     pub trailers: Vec<Trailer>,
+    /// Per charted title, its global Top 10 summary, by title index: derived from
+    /// `global` by [`Trends::summarize`] and kept in the core file so the Discover cards'
+    /// badges need no weekly rows.
+    pub charted: Vec<Charted>,
+}
+
+/// A title's global Top 10 summary, shown as the "trending" badge.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charted {
+    /// Index into the catalog's titles.
+    pub title: u32,
+    /// Distinct weeks on any global list.
+    pub weeks: u16,
+    /// Best rank reached (1 is best).
+    pub best_rank: u8,
 }
 
 impl Trends {
+    /// Recomputes [`Trends::charted`] from the global weekly rows.
+    pub fn summarize(&mut self) {
+        let mut rows: Vec<(u32, u16, u8)> = self
+            .global
+            .iter()
+            .map(|e| (e.title, e.week, e.rank))
+            .collect();
+        rows.sort_unstable();
+        let mut out: Vec<Charted> = Vec::new();
+        let mut last: Option<(u32, u16)> = None;
+        for (title, week, rank) in rows {
+            match out.last_mut() {
+                Some(c) if c.title == title => {
+                    c.best_rank = c.best_rank.min(rank);
+                    if last != Some((title, week)) {
+                        c.weeks = c.weeks.saturating_add(1);
+                    }
+                }
+                _ => out.push(Charted {
+                    title,
+                    weeks: 1,
+                    best_rank: rank,
+                }),
+            }
+            last = Some((title, week));
+        }
+        self.charted = out;
+    }
+
     /// The latest week of the global lists.
     pub fn latest_week(&self) -> Option<&str> {
         self.weeks.last().map(String::as_str)

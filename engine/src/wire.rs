@@ -17,9 +17,11 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::bundle::Body;
-use crate::catalog::{Catalog, Kind, SourceRef, Title};
+use crate::catalog::{Catalog, Kind, SourceRef, TermIndex, Title, UNLOADED_PERSON};
 use crate::report::{DataReport, MetricsRecord};
-use crate::trends::{Category, Country, CountryRun, PopularEntry, Trailer, Trends, WeeklyEntry};
+use crate::trends::{
+    Category, Charted, Country, CountryRun, PopularEntry, Trailer, Trends, WeeklyEntry,
+};
 
 /// Why a body's columns do not fit together (a builder bug or a corrupt file).
 pub(crate) type WireError = String;
@@ -313,7 +315,8 @@ impl DictCol {
     }
 }
 
-/// The catalog, one column per field.
+/// The catalog's part of the core file, one column per field: everything a first screen
+/// of recommendations needs (the model's inputs and the cards' fields).
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct WireCatalog {
     ids: FrontCol,
@@ -322,9 +325,9 @@ struct WireCatalog {
     flags: Vec<u8>,
     /// `0` none, else the year + 1.
     years: Vec<u32>,
-    descriptions: StrCol,
     genres: ListCol,
-    /// Person links, coded per `people_first_use`.
+    /// Person links: `0` a person with a single credit (name in the details file), `1` the
+    /// next new person of `people`, `i + 2` person `i` of `people`.
     directors: ListCol,
     cast: ListCol,
     countries: ListCol,
@@ -338,17 +341,33 @@ struct WireCatalog {
     imdb_votes: Vec<u64>,
     tmdb_popularity: FloatCol,
     tmdb_scores: FloatCol,
-    source_names: Vec<String>,
-    /// Per title: its sources as indices into `source_names`.
-    sources: ListCol,
-    source_ids: StrCol,
-    /// True when `people` is in first-use order and the links are first-use coded
-    /// (`0` = the next new person, `i + 1` = person `i`); the table is re-sorted on decode.
-    /// False: `people` and the links are stored as they are.
-    people_first_use: bool,
+    /// People with two or more credits, in order of first use (re-sorted on decode).
     people: StrCol,
     genre_names: Vec<String>,
     country_names: Vec<String>,
+    /// Source names (`kaggle_netflix_titles`, `top10_global`, ...).
+    source_names: Vec<String>,
+    /// Per title: its sources as indices into `source_names` (their ids are details; the
+    /// names count for the prior's Top 10 presence).
+    sources: ListCol,
+    /// Display words of the description terms, by term id.
+    term_words: StrCol,
+    /// Per title: term ids ascending, each as the difference to the previous one.
+    terms: ListCol,
+}
+
+/// The catalog's part of the details file: what only the title, trends and refine views
+/// read.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct WireCatalogDetails {
+    descriptions: StrCol,
+    /// The id of every source reference, in title order.
+    source_ids: StrCol,
+    /// Number of single-credit people: the names of the core file's `0` links, in link
+    /// order (titles in order, directors then cast); the rest of `people` are people no
+    /// title links to.
+    singles: u32,
+    people: StrCol,
 }
 
 fn opt16(v: Option<u16>) -> u32 {
@@ -365,7 +384,7 @@ fn un_opt16(v: u32) -> Result<Option<u16>, WireError> {
 }
 
 /// Indices of `names` in ascending string order. Sorts on the first eight bytes as one
-/// integer and compares whole strings only within equal prefixes: decoding re-sorts ~40k
+/// integer and compares whole strings only within equal prefixes: decoding re-sorts ~15k
 /// people, and plain string comparisons were a tenth of the decode time.
 fn sorted_order(names: &[String]) -> Vec<u32> {
     let prefix = |s: &str| {
@@ -395,8 +414,29 @@ fn sorted_order(names: &[String]) -> Vec<u32> {
     out
 }
 
+/// Credits per person (directors and cast, every title), checking every link: a link is
+/// a person of the table or [`UNLOADED_PERSON`].
+fn credit_counts(c: &Catalog) -> Result<Vec<u32>, WireError> {
+    let mut uses = vec![0u32; c.people.len()];
+    for t in &c.titles {
+        for &p in t.directors.iter().chain(&t.cast) {
+            match uses.get_mut(p as usize) {
+                Some(u) => *u += 1,
+                None if p == UNLOADED_PERSON => {}
+                None => {
+                    return Err(format!(
+                        "title {} links to person {p}, beyond the people table",
+                        t.id
+                    ))
+                }
+            }
+        }
+    }
+    Ok(uses)
+}
+
 impl WireCatalog {
-    fn encode(c: &Catalog) -> WireCatalog {
+    fn encode(c: &Catalog) -> Result<WireCatalog, WireError> {
         let n = c.titles.len();
         let mut w = WireCatalog {
             ids: FrontCol::encode(c.titles.iter().map(|t| t.id.as_str())),
@@ -408,39 +448,39 @@ impl WireCatalog {
             country_names: c.countries.clone(),
             ..WireCatalog::default()
         };
-        // First-use numbering needs a table that sorting restores exactly (strictly
-        // ascending) and links that all point into it.
-        let np = c.people.len();
-        let first_use = c.people.windows(2).all(|p| p[0] < p[1])
-            && c.titles.iter().all(|t| {
-                t.directors
-                    .iter()
-                    .chain(&t.cast)
-                    .all(|&p| (p as usize) < np)
-            });
-        w.people_first_use = first_use;
-        let mut wire_id = vec![u32::MAX; if first_use { np } else { 0 }];
+        // People with a single credit stay out of this file: the model cannot use them
+        // (nobody shares them) and no first-screen view names them.
+        let uses = credit_counts(c)?;
+        let mut wire_id = vec![u32::MAX; c.people.len()];
         let mut order: Vec<u32> = Vec::new();
-        let mut code = |p: u32, out: &mut Vec<u32>| {
-            if !first_use {
-                out.push(p);
-            } else if wire_id[p as usize] == u32::MAX {
-                wire_id[p as usize] = order.len() as u32;
-                order.push(p);
-                out.push(0);
-            } else {
-                out.push(wire_id[p as usize] + 1);
+        let mut code = |p: u32, out: &mut Vec<u32>| match uses.get(p as usize) {
+            Some(&u) if u >= 2 => {
+                if wire_id[p as usize] == u32::MAX {
+                    wire_id[p as usize] = order.len() as u32;
+                    order.push(p);
+                    out.push(1);
+                } else {
+                    out.push(wire_id[p as usize] + 2);
+                }
             }
+            _ => out.push(0),
         };
+        let terms = if c.terms.covers(n) {
+            std::borrow::Cow::Borrowed(&c.terms)
+        } else {
+            std::borrow::Cow::Owned(crate::text::index_terms(c))
+        };
+        for word in &terms.words {
+            w.term_words.push(word);
+        }
         let mut source_ix: HashMap<&str, u32> = HashMap::new();
         let mut buf = Vec::new();
         w.flags.reserve(n);
-        for t in &c.titles {
+        for (t, ids) in c.titles.iter().zip(&terms.per_title) {
             w.titles.push(&t.title);
             w.flags
                 .push(u8::from(t.kind == Kind::Show) | (u8::from(t.trend_only) << 1));
             w.years.push(opt16(t.year));
-            w.descriptions.push(&t.description);
             w.genres.push(&t.genres);
             buf.clear();
             for &p in &t.directors {
@@ -474,76 +514,70 @@ impl WireCatalog {
                     w.source_names.len() as u32 - 1
                 });
                 buf.push(i);
-                w.source_ids.push(&s.id);
             }
             w.sources.push(&buf);
-        }
-        if first_use {
-            // People no title links to keep their sorted order at the end.
-            order.extend((0..np as u32).filter(|&p| wire_id[p as usize] == u32::MAX));
-            for &p in &order {
-                w.people.push(&c.people[p as usize]);
+            buf.clear();
+            let mut prev = 0u32;
+            for &id in ids {
+                buf.push(id.wrapping_sub(prev));
+                prev = id;
             }
-        } else {
-            for p in &c.people {
-                w.people.push(p);
-            }
+            w.terms.push(&buf);
         }
-        w
+        for &p in &order {
+            w.people.push(&c.people[p as usize]);
+        }
+        Ok(w)
     }
 
     fn decode(self) -> Result<Catalog, WireError> {
         let ids = self.ids.decode()?;
         let n = ids.len();
-        // People: read the table in wire order, then map wire ids to final indices.
+        // People: read the table in wire order, sort it, and map wire ids to final indices.
         let mut pr = self.people.reader();
         let wire_people: Vec<String> = (0..self.people.lens.len())
             .map(|_| pr.next().map(str::to_owned))
             .collect::<Result<_, _>>()?;
-        let (people, final_ix): (Vec<String>, Vec<u32>) = if self.people_first_use {
-            let by_name = sorted_order(&wire_people);
-            let mut final_ix = vec![0u32; wire_people.len()];
-            for (f, &wi) in by_name.iter().enumerate() {
-                final_ix[wi as usize] = f as u32;
-            }
-            let mut slots: Vec<Option<String>> = wire_people.into_iter().map(Some).collect();
-            let people = by_name
-                .iter()
-                .map(|&wi| slots[wi as usize].take().unwrap_or_default())
-                .collect();
-            (people, final_ix)
-        } else {
-            (wire_people, Vec::new())
-        };
+        let by_name = sorted_order(&wire_people);
+        let mut final_ix = vec![0u32; wire_people.len()];
+        for (f, &wi) in by_name.iter().enumerate() {
+            final_ix[wi as usize] = f as u32;
+        }
+        let mut slots: Vec<Option<String>> = wire_people.into_iter().map(Some).collect();
+        let people: Vec<String> = by_name
+            .iter()
+            .map(|&wi| slots[wi as usize].take().unwrap_or_default())
+            .collect();
         let mut next_new = 0u32;
-        let first_use = self.people_first_use;
         let mut person = |code: u32| -> Result<u32, WireError> {
-            if !first_use {
-                return Ok(code);
-            }
-            let wi = if code == 0 {
-                next_new += 1;
-                next_new - 1
-            } else {
-                code - 1
+            let wi = match code {
+                0 => return Ok(UNLOADED_PERSON),
+                1 => {
+                    next_new += 1;
+                    next_new - 1
+                }
+                c => c - 2,
             };
             final_ix
                 .get(wi as usize)
                 .copied()
                 .ok_or_else(|| "person link out of range".to_owned())
         };
+        let mut wr = self.term_words.reader();
+        let words: Vec<String> = (0..self.term_words.lens.len())
+            .map(|_| wr.next().map(str::to_owned))
+            .collect::<Result<_, _>>()?;
 
         let mut titles_r = self.titles.reader();
-        let mut desc_r = self.descriptions.reader();
         let mut imdb_r = self.imdb_other.reader();
-        let mut srcid_r = self.source_ids.reader();
         let (mut is_r, mut tp_r, mut ts_r) = (
             self.imdb_scores.reader(),
             self.tmdb_popularity.reader(),
             self.tmdb_scores.reader(),
         );
-        let (mut gp, mut dp, mut cp, mut kp, mut sp) = (0, 0, 0, 0, 0);
+        let (mut gp, mut dp, mut cp, mut kp, mut tp, mut sp) = (0, 0, 0, 0, 0, 0);
         let mut titles = Vec::with_capacity(n);
+        let mut per_title = Vec::with_capacity(n);
         for (i, id) in ids.into_iter().enumerate() {
             let flags = at(&self.flags, i, "flags")?;
             let genres = take(
@@ -568,11 +602,30 @@ impl WireCatalog {
                 &mut kp,
                 at(&self.countries.lens, i, "country")?,
             )?;
+            let mut term = 0u32;
+            let terms: Vec<u32> = take(
+                &self.terms.values,
+                &mut tp,
+                at(&self.terms.lens, i, "terms")?,
+            )?
+            .iter()
+            .map(|&d| {
+                term = term.wrapping_add(d);
+                term
+            })
+            .collect();
+            if terms.iter().any(|&t| t as usize >= words.len()) {
+                return Err("description term out of range".to_owned());
+            }
+            per_title.push(terms);
             let imdb_id = match at(&self.imdb_mode, i, "imdb")? {
                 0 => None,
                 1 => Some(id.clone()),
                 _ => Some(imdb_r.next()?.to_owned()),
             };
+            let votes = un_opt_u64(at(&self.imdb_votes, i, "votes")?)
+                .map(|v| u32::try_from(v).map_err(|_| "vote count out of range".to_owned()))
+                .transpose()?;
             let sources = take(
                 &self.sources.values,
                 &mut sp,
@@ -586,13 +639,10 @@ impl WireCatalog {
                         .get(s as usize)
                         .cloned()
                         .ok_or("source name out of range")?,
-                    id: srcid_r.next()?.to_owned(),
+                    id: String::new(),
                 })
             })
             .collect::<Result<Vec<_>, WireError>>()?;
-            let votes = un_opt_u64(at(&self.imdb_votes, i, "votes")?)
-                .map(|v| u32::try_from(v).map_err(|_| "vote count out of range".to_owned()))
-                .transpose()?;
             titles.push(Title {
                 id,
                 title: titles_r.next()?.to_owned(),
@@ -602,7 +652,7 @@ impl WireCatalog {
                     Kind::Movie
                 },
                 year: un_opt16(at(&self.years, i, "year")?)?,
-                description: desc_r.next()?.to_owned(),
+                description: String::new(),
                 genres: genres.to_vec(),
                 directors,
                 cast,
@@ -624,7 +674,98 @@ impl WireCatalog {
             people,
             genres: self.genre_names,
             countries: self.country_names,
+            terms: TermIndex { words, per_title },
         })
+    }
+}
+
+impl WireCatalogDetails {
+    fn encode(c: &Catalog) -> Result<WireCatalogDetails, WireError> {
+        let uses = credit_counts(c)?;
+        let mut w = WireCatalogDetails::default();
+        for t in &c.titles {
+            w.descriptions.push(&t.description);
+            for s in &t.sources {
+                w.source_ids.push(&s.id);
+            }
+            for &p in t.directors.iter().chain(&t.cast) {
+                match uses.get(p as usize) {
+                    Some(1) => {
+                        w.people.push(&c.people[p as usize]);
+                        w.singles += 1;
+                    }
+                    Some(_) => {}
+                    None => {
+                        return Err(format!(
+                            "title {} has a credit whose name is not loaded: encode details from a complete catalog",
+                            t.id
+                        ))
+                    }
+                }
+            }
+        }
+        for (p, &u) in uses.iter().enumerate() {
+            if u == 0 {
+                w.people.push(&c.people[p]);
+            }
+        }
+        Ok(w)
+    }
+
+    /// Fills `c` (decoded from the core file) with the descriptions, source ids and the
+    /// names of single-credit people, which are appended to the people table.
+    fn attach(self, c: &mut Catalog) -> Result<(), WireError> {
+        let n = c.titles.len();
+        let refs: usize = c.titles.iter().map(|t| t.sources.len()).sum();
+        if self.descriptions.lens.len() != n || self.source_ids.lens.len() != refs {
+            return Err(format!(
+                "details describe {} titles and {} source references, the bundle has {n} and {refs}",
+                self.descriptions.lens.len(),
+                self.source_ids.lens.len()
+            ));
+        }
+        let unloaded = c
+            .titles
+            .iter()
+            .flat_map(|t| t.directors.iter().chain(&t.cast))
+            .filter(|&&p| p == UNLOADED_PERSON)
+            .count();
+        if unloaded != self.singles as usize || self.people.lens.len() < unloaded {
+            return Err(format!(
+                "details name {} single-credit people, the bundle has {unloaded} unnamed credits",
+                self.singles
+            ));
+        }
+        let mut names = self.people.reader();
+        let mut desc_r = self.descriptions.reader();
+        let mut srcid_r = self.source_ids.reader();
+        // Read everything before changing `c`.
+        let descriptions = (0..n)
+            .map(|_| desc_r.next().map(str::to_owned))
+            .collect::<Result<Vec<_>, _>>()?;
+        let ids = (0..refs)
+            .map(|_| srcid_r.next().map(str::to_owned))
+            .collect::<Result<Vec<_>, _>>()?;
+        let extra: Vec<String> = (0..self.people.lens.len())
+            .map(|_| names.next().map(str::to_owned))
+            .collect::<Result<_, _>>()?;
+        let first_new = c.people.len() as u32;
+        let mut next = first_new;
+        let mut ids = ids.into_iter();
+        for (t, d) in c.titles.iter_mut().zip(descriptions) {
+            t.description = d;
+            for (s, id) in t.sources.iter_mut().zip(&mut ids) {
+                s.id = id;
+            }
+            for p in t.directors.iter_mut().chain(t.cast.iter_mut()) {
+                if *p == UNLOADED_PERSON {
+                    *p = next;
+                    next += 1;
+                }
+            }
+        }
+        c.people.extend(extra);
+        Ok(())
     }
 }
 
@@ -644,11 +785,24 @@ fn category_of(code: u8) -> Result<Category, WireError> {
         .ok_or_else(|| "category code out of range".to_owned())
 }
 
-/// Trends: the two big tables (global weekly rows, country runs) as columns; the small
-/// ones as they are.
+/// Trends' part of the core file: the small tables and the per-title summary.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct WireTrends {
     weeks: FrontCol,
+    countries: Vec<Country>,
+    countries_through: Option<String>,
+    most_popular: Vec<PopularEntry>,
+    trailers: Vec<Trailer>,
+    /// Charted summaries: title as the difference to the previous one's.
+    c_title_delta: Vec<u32>,
+    c_weeks: Vec<u16>,
+    c_best_rank: Vec<u8>,
+}
+
+/// Trends' part of the details file: the two big tables (global weekly rows, country
+/// runs) as columns.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct WireTrendsDetails {
     /// Global rows: week as the difference to the previous row's week (wrapping), so the
     /// usual (week, category, rank) order is a column of zeros and ones.
     g_week_delta: Vec<u16>,
@@ -661,7 +815,6 @@ struct WireTrends {
     g_views: CountCol,
     g_views_some: Vec<u8>,
     g_cumulative: Vec<u16>,
-    countries: Vec<Country>,
     /// True when the runs are written in (title, country) order and must be sorted back
     /// to (country, title); false when written in their in-memory order.
     runs_by_title: bool,
@@ -674,9 +827,6 @@ struct WireTrends {
     r_first_week: Vec<u32>,
     /// `last_week - first_week` (wrapping).
     r_span: Vec<u16>,
-    countries_through: Option<String>,
-    most_popular: Vec<PopularEntry>,
-    trailers: Vec<Trailer>,
 }
 
 fn zigzag(d: i64) -> u32 {
@@ -691,12 +841,52 @@ impl WireTrends {
     fn encode(t: &Trends) -> WireTrends {
         let mut w = WireTrends {
             weeks: FrontCol::encode(t.weeks.iter().map(String::as_str)),
-            g_season: DictCol::encode(t.global.iter().map(|e| e.season.as_deref())),
             countries: t.countries.clone(),
             countries_through: t.countries_through.clone(),
             most_popular: t.most_popular.clone(),
             trailers: t.trailers.clone(),
             ..WireTrends::default()
+        };
+        let mut prev = 0u32;
+        for c in &t.charted {
+            w.c_title_delta.push(c.title.wrapping_sub(prev));
+            prev = c.title;
+            w.c_weeks.push(c.weeks);
+            w.c_best_rank.push(c.best_rank);
+        }
+        w
+    }
+
+    fn decode(self) -> Result<Trends, WireError> {
+        let mut title = 0u32;
+        let charted = (0..self.c_title_delta.len())
+            .map(|i| {
+                title = title.wrapping_add(self.c_title_delta[i]);
+                Ok(Charted {
+                    title,
+                    weeks: at(&self.c_weeks, i, "charted weeks")?,
+                    best_rank: at(&self.c_best_rank, i, "charted rank")?,
+                })
+            })
+            .collect::<Result<Vec<_>, WireError>>()?;
+        Ok(Trends {
+            weeks: self.weeks.decode()?,
+            global: Vec::new(),
+            countries: self.countries,
+            country_runs: Vec::new(),
+            countries_through: self.countries_through,
+            most_popular: self.most_popular,
+            trailers: self.trailers,
+            charted,
+        })
+    }
+}
+
+impl WireTrendsDetails {
+    fn encode(t: &Trends) -> WireTrendsDetails {
+        let mut w = WireTrendsDetails {
+            g_season: DictCol::encode(t.global.iter().map(|e| e.season.as_deref())),
+            ..WireTrendsDetails::default()
         };
         let mut prev_week = 0u16;
         for e in &t.global {
@@ -743,7 +933,8 @@ impl WireTrends {
         w
     }
 
-    fn decode(self) -> Result<Trends, WireError> {
+    /// Fills the weekly rows and country runs of `t` (decoded from the core file).
+    fn attach(self, t: &mut Trends) -> Result<(), WireError> {
         let n = self.g_week_delta.len();
         let mut global = Vec::with_capacity(n);
         let (mut hours, mut views) = (
@@ -806,19 +997,18 @@ impl WireTrends {
             // Keys are unique (checked when encoding), so an unstable sort is exact.
             runs.sort_unstable_by_key(|r| (r.country, r.title));
         }
-        Ok(Trends {
-            weeks: self.weeks.decode()?,
-            global,
-            countries: self.countries,
-            country_runs: runs,
-            countries_through: self.countries_through,
-            most_popular: self.most_popular,
-            trailers: self.trailers,
-        })
+        if global.iter().any(|e| e.week as usize >= t.weeks.len())
+            || runs.iter().any(|r| r.country as usize >= t.countries.len())
+        {
+            return Err("weekly row or country run out of range".to_owned());
+        }
+        t.global = global;
+        t.country_runs = runs;
+        Ok(())
     }
 }
 
-/// The body as written: columns for the catalog and the big trend tables.
+/// The core file's body as written.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct WireBody {
     catalog: WireCatalog,
@@ -828,14 +1018,14 @@ pub(crate) struct WireBody {
 }
 
 impl WireBody {
-    /// The wire form of a body.
-    pub(crate) fn encode(b: &Body) -> WireBody {
-        WireBody {
-            catalog: WireCatalog::encode(&b.catalog),
+    /// The wire form of a body's core part.
+    pub(crate) fn encode(b: &Body) -> Result<WireBody, WireError> {
+        Ok(WireBody {
+            catalog: WireCatalog::encode(&b.catalog)?,
             trends: WireTrends::encode(&b.trends),
             report: b.report.clone(),
             metrics_history: b.metrics_history.clone(),
-        }
+        })
     }
 
     /// Back to the in-memory body; an error names the first column that does not fit.
@@ -849,16 +1039,97 @@ impl WireBody {
     }
 }
 
+/// The details file's body as written.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct WireDetails {
+    catalog: WireCatalogDetails,
+    trends: WireTrendsDetails,
+}
+
+impl WireDetails {
+    /// The wire form of a complete body's details part.
+    pub(crate) fn encode(b: &Body) -> Result<WireDetails, WireError> {
+        Ok(WireDetails {
+            catalog: WireCatalogDetails::encode(&b.catalog)?,
+            trends: WireTrendsDetails::encode(&b.trends),
+        })
+    }
+
+    /// Completes a body decoded from the core file. On error `b` may be half-filled; the
+    /// caller works on a copy (see `Bundle::attach_details`).
+    pub(crate) fn attach(self, b: &mut Body) -> Result<(), WireError> {
+        self.catalog.attach(&mut b.catalog)?;
+        self.trends.attach(&mut b.trends)?;
+        if b.catalog.titles.len()
+            < b.trends
+                .global
+                .iter()
+                .map(|e| e.title as usize + 1)
+                .max()
+                .unwrap_or(0)
+        {
+            return Err("weekly row links to a title beyond the catalog".to_owned());
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Core and details out, core in, details attached.
     fn round_trip(b: &Body) -> Body {
-        let bytes = postcard::to_allocvec(&WireBody::encode(b)).unwrap();
-        postcard::from_bytes::<WireBody>(&bytes)
+        let core = postcard::to_allocvec(&WireBody::encode(b).unwrap()).unwrap();
+        let details = postcard::to_allocvec(&WireDetails::encode(b).unwrap()).unwrap();
+        let mut back = postcard::from_bytes::<WireBody>(&core)
             .unwrap()
             .decode()
+            .unwrap();
+        postcard::from_bytes::<WireDetails>(&details)
             .unwrap()
+            .attach(&mut back)
+            .unwrap();
+        back
+    }
+
+    /// What a round trip gives for `b`: terms indexed, and people renumbered as decoding
+    /// numbers them (people with several credits by name, then single-credit people in
+    /// link order, then people without credits).
+    fn canonical(b: &Body) -> Body {
+        let mut b = b.clone();
+        let c = &mut b.catalog;
+        if !c.terms.covers(c.titles.len()) {
+            c.index_terms();
+        }
+        let uses = credit_counts(c).unwrap();
+        let mut multi: Vec<u32> = (0..c.people.len() as u32)
+            .filter(|&p| uses[p as usize] >= 2)
+            .collect();
+        multi.sort_by(|&a, &b| c.people[a as usize].cmp(&c.people[b as usize]));
+        let mut order = multi;
+        for t in &c.titles {
+            for &p in t.directors.iter().chain(&t.cast) {
+                if uses[p as usize] == 1 {
+                    order.push(p);
+                }
+            }
+        }
+        order.extend((0..c.people.len() as u32).filter(|&p| uses[p as usize] == 0));
+        let mut new_id = vec![0u32; c.people.len()];
+        for (i, &p) in order.iter().enumerate() {
+            new_id[p as usize] = i as u32;
+        }
+        c.people = order
+            .iter()
+            .map(|&p| c.people[p as usize].clone())
+            .collect();
+        for t in &mut c.titles {
+            for p in t.directors.iter_mut().chain(t.cast.iter_mut()) {
+                *p = new_id[*p as usize];
+            }
+        }
+        b
     }
 
     #[test]
@@ -891,17 +1162,17 @@ mod tests {
         b.catalog.titles[4].tmdb_score = None;
         let mut back = back;
         back.catalog.titles[4].tmdb_score = None;
-        assert_eq!(back, b);
+        assert_eq!(back, canonical(&b));
     }
 
     #[test]
-    fn unsorted_people_and_odd_links_round_trip() {
+    fn unsorted_people_and_repeated_credits_round_trip() {
         let mut b = Body::default();
-        b.catalog.people = vec!["Zed".into(), "Amy".into(), "Amy".into()];
+        b.catalog.people = vec!["Zed".into(), "Amy".into(), "Amy".into(), "Nobody".into()];
         b.catalog.titles.push(Title {
             id: "b".into(),
-            directors: vec![2, 0, 7],
-            cast: vec![1, 1],
+            directors: vec![2, 0],
+            cast: vec![1, 1, 0],
             ..Title::default()
         });
         b.catalog.titles.push(Title {
@@ -909,10 +1180,46 @@ mod tests {
             description: "é…".into(),
             ..Title::default()
         });
-        assert_eq!(round_trip(&b), b);
-        b.catalog.people = vec!["Amy".into(), "Bob".into(), "Cy".into()];
-        b.catalog.titles[0].directors = vec![2, 0];
-        assert_eq!(round_trip(&b), b);
+        assert_eq!(round_trip(&b), canonical(&b));
+        b.catalog.titles[0].directors = vec![2, 0, 7];
+        let err = WireBody::encode(&b).unwrap_err();
+        assert!(err.contains("person 7"), "{err}");
+    }
+
+    #[test]
+    fn core_alone_marks_single_credits_and_re_encodes_identically() {
+        let b = Body {
+            catalog: crate::synth::catalog(200, 5),
+            ..Body::default()
+        };
+        let core = postcard::to_allocvec(&WireBody::encode(&b).unwrap()).unwrap();
+        let alone = postcard::from_bytes::<WireBody>(&core)
+            .unwrap()
+            .decode()
+            .unwrap();
+        let uses = credit_counts(&b.catalog).unwrap();
+        let singles = uses.iter().filter(|&&u| u == 1).count();
+        let unloaded = alone
+            .catalog
+            .titles
+            .iter()
+            .flat_map(|t| t.directors.iter().chain(&t.cast))
+            .filter(|&&p| p == UNLOADED_PERSON)
+            .count();
+        assert!(singles > 0);
+        assert_eq!(unloaded, singles);
+        assert!(alone
+            .catalog
+            .titles
+            .iter()
+            .all(|t| t.description.is_empty()));
+        assert_eq!(alone.catalog.terms, canonical(&b).catalog.terms);
+        let again = postcard::to_allocvec(&WireBody::encode(&alone).unwrap()).unwrap();
+        assert_eq!(again, core, "a core-only body writes the same core file");
+        assert!(
+            WireDetails::encode(&alone).is_err(),
+            "no details without names"
+        );
     }
 
     #[test]
@@ -946,11 +1253,25 @@ mod tests {
             });
         }
         b.trends.countries_through = Some("2021-07-11".into());
-        assert_eq!(round_trip(&b), b);
+        b.trends.countries = (0..4)
+            .map(|i| Country {
+                iso2: format!("C{i}"),
+                name: format!("Country {i}"),
+            })
+            .collect();
+        b.catalog.titles = (0..41)
+            .map(|i| Title {
+                id: format!("t{i:02}"),
+                ..Title::default()
+            })
+            .collect();
+        b.trends.summarize();
+        assert_eq!(b.trends.charted.len(), 4);
+        assert_eq!(round_trip(&b), canonical(&b));
         // Sorted by (country, title): written by title, sorted back.
         b.trends.country_runs.sort_by_key(|r| (r.country, r.title));
         b.trends.country_runs[0].first_week = u16::MAX;
-        assert_eq!(round_trip(&b), b);
+        assert_eq!(round_trip(&b), canonical(&b));
     }
 
     #[test]
@@ -1007,19 +1328,20 @@ mod size_report {
         };
         let bytes = std::fs::read(path).unwrap();
         let b = crate::Bundle::decode(&bytes).unwrap();
-        let w = WireBody::encode(&b.body);
+        let w = WireBody::encode(&b.body).unwrap();
+        // Measured with `DETAILS=public/details.bin` also set.
         let out = |name: &str, v: Vec<u8>| std::fs::write(format!("{dir}/{name}"), v).unwrap();
         macro_rules! col {
-            ($($e:ident . $f:ident),*) => {
-                $( out(concat!(stringify!($e), ".", stringify!($f)), postcard::to_allocvec(&w.$e.$f).unwrap()); )*
+            ($w:ident, $pre:literal: $($e:ident . $f:ident),*) => {
+                $( out(concat!($pre, stringify!($e), ".", stringify!($f)), postcard::to_allocvec(&$w.$e.$f).unwrap()); )*
             };
         }
         col!(
+            w, "":
             catalog.ids,
             catalog.titles,
             catalog.flags,
             catalog.years,
-            catalog.descriptions,
             catalog.genres,
             catalog.directors,
             catalog.cast,
@@ -1033,30 +1355,45 @@ mod size_report {
             catalog.imdb_votes,
             catalog.tmdb_popularity,
             catalog.tmdb_scores,
+            catalog.term_words,
+            catalog.terms,
             catalog.source_names,
             catalog.sources,
-            catalog.source_ids,
             catalog.people,
             trends.weeks,
-            trends.g_week_delta,
-            trends.g_category,
-            trends.g_rank,
-            trends.g_title,
-            trends.g_season,
-            trends.g_hours,
-            trends.g_views,
-            trends.g_views_some,
-            trends.g_cumulative,
             trends.countries,
-            trends.r_country_delta,
-            trends.r_title_delta,
-            trends.r_weeks,
-            trends.r_best_rank,
-            trends.r_first_week,
-            trends.r_span,
             trends.most_popular,
-            trends.trailers
+            trends.trailers,
+            trends.c_title_delta,
+            trends.c_weeks,
+            trends.c_best_rank
         );
+        if let Ok(details) = std::fs::read(std::env::var("DETAILS").unwrap_or_default()) {
+            let mut full = b.clone();
+            full.attach_details(&details).unwrap();
+            let d = WireDetails::encode(&full.body).unwrap();
+            col!(
+                d, "details.":
+                catalog.descriptions,
+                catalog.source_ids,
+                catalog.people,
+                trends.g_week_delta,
+                trends.g_category,
+                trends.g_rank,
+                trends.g_title,
+                trends.g_season,
+                trends.g_hours,
+                trends.g_views,
+                trends.g_views_some,
+                trends.g_cumulative,
+                trends.r_country_delta,
+                trends.r_title_delta,
+                trends.r_weeks,
+                trends.r_best_rank,
+                trends.r_first_week,
+                trends.r_span
+            );
+        }
         out("report", postcard::to_allocvec(&w.report).unwrap());
         out(
             "metrics_history",

@@ -94,7 +94,7 @@ fn brute_force(m: &Model, c: &Catalog, q: &Query) -> Vec<(usize, f32)> {
             !q.liked.contains(&i)
                 && !q.disliked.contains(&i)
                 && !f.exclude.contains(&i)
-                && has_metadata(t)
+                && has_metadata(c, i)
                 && kind.is_none_or(|k| t.kind == k)
                 && f.year_min.is_none_or(|y| t.year.is_some_and(|ty| ty >= y))
                 && f.year_max.is_none_or(|y| t.year.is_some_and(|ty| ty <= y))
