@@ -1,4 +1,4 @@
-//! Talking to the network: the bundle download, with progress.
+//! Talking to the network: the bundle download, with progress, and the details file.
 
 use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -6,6 +6,27 @@ use wasm_bindgen_futures::JsFuture;
 
 /// Path of the bundle relative to the page, so the site works under a sub-path.
 pub const BUNDLE_URL: &str = "public/bundle.bin";
+
+/// Path of the details file (descriptions, every name, weekly history), fetched after the
+/// first results are on screen.
+pub const DETAILS_URL: &str = "public/details.bin";
+
+/// Downloads the details file in one piece. The error is a sentence for the user.
+pub async fn load_details() -> Result<Vec<u8>, String> {
+    let resp = gloo_net::http::Request::get(DETAILS_URL)
+        .send()
+        .await
+        .map_err(|e| format!("Could not download the title details ({DETAILS_URL}): {e}"))?;
+    if !resp.ok() {
+        return Err(format!(
+            "The title details are missing ({DETAILS_URL}: HTTP {}).",
+            resp.status()
+        ));
+    }
+    resp.binary()
+        .await
+        .map_err(|e| format!("The title details download was interrupted: {e}"))
+}
 
 /// Downloads the bundle, reporting `(bytes received, bytes in all if known)` as it goes.
 /// The error is a sentence for the user.

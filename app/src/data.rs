@@ -15,19 +15,23 @@ pub fn DataPage() -> impl IntoView {
     let data = use_data();
     let b = &data.bundle;
     let report = &b.body.report;
-    let h = &b.header;
-    let cat = data.catalog();
-    let summary = format!(
-        "Bundle built {} from revision {}, format v{}, data through week {}. {} titles, {} people, {} Top 10 rows. Decoding and building the model took {:.0} ms in this browser.",
-        h.build_time,
-        h.git_rev,
-        h.format_version,
-        h.data_week,
-        thousands(cat.titles.len() as u64),
-        thousands(cat.people.len() as u64),
-        thousands(data.trends().global.len() as u64),
-        data.prepare_ms,
-    );
+    // People and weekly rows grow when the details file is attached: recount then.
+    let d = data.clone();
+    let summary = move || {
+        d.details.track();
+        let h = &d.bundle.header;
+        format!(
+            "Bundle built {} from revision {}, format v{}, data through week {}. {} titles, {} people, {} Top 10 rows. Decoding and building the model took {:.0} ms in this browser.",
+            h.build_time,
+            h.git_rev,
+            h.format_version,
+            h.data_week,
+            thousands(d.catalog().titles.len() as u64),
+            thousands(d.catalog().people.len() as u64),
+            thousands(d.trends().global.len() as u64),
+            d.prepare_ms,
+        )
+    };
 
     let sources = if report.sources.is_empty() {
         view! { <p class="muted">"This bundle carries no source report."</p> }.into_any()

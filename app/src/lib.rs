@@ -80,9 +80,11 @@ pub fn App() -> impl IntoView {
         state.set(next);
         if let Some(d) = ready {
             // Let the first page paint, then build the search index before the first
-            // keystroke needs it, and only then start the service worker's downloads.
+            // keystroke needs it, fetch the details (descriptions, every name, weekly
+            // history) and only then start the service worker's downloads.
             api::after_paint().await;
             d.warm_search();
+            d.attach_details(api::load_details().await);
             announce_ready();
         }
     });

@@ -2,29 +2,40 @@
 //! localStorage.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use engine::model::{Model, Weights};
 use engine::search::SearchIndex;
+use engine::trends::Charted;
 use engine::Bundle;
 use leptos::prelude::*;
 
-/// A title's Top 10 summary: weeks on the global lists and best rank reached.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Charted {
-    /// Distinct weeks on any global list.
-    pub weeks: u16,
-    /// Best rank (1 is best).
-    pub best_rank: u8,
+/// Where the details file (descriptions, every name, weekly history) is. It is fetched
+/// after the first results are on screen, so pages that need it wait on this.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Details {
+    /// Not downloaded yet.
+    Pending,
+    /// Attached: [`AppData::catalog`] and [`AppData::trends`] now return the full data.
+    Ready,
+    /// Missing, corrupt or from another build: the message says which.
+    Failed(String),
 }
 
 /// Everything the pages need: the bundle and the structures derived from it.
 pub struct AppData {
-    /// The decoded bundle.
+    /// The decoded core bundle (`bundle.bin`): what recommending needs.
     pub bundle: Bundle,
+    /// The core bundle completed with `details.bin`, once it arrived.
+    full: OnceLock<Bundle>,
+    /// Whether the details are there (tracked: pages that need them re-render).
+    pub details: RwSignal<Details>,
     /// The recommendation model, built once.
     pub model: Model,
-    /// Search over titles and people, built on first use (see [`AppData::search`]).
-    search: std::sync::OnceLock<SearchIndex>,
+    /// Search over titles and the people of the core bundle, built on first use.
+    search: OnceLock<SearchIndex>,
+    /// Search over titles and every person, built once the details arrived.
+    search_full: OnceLock<SearchIndex>,
     /// Title id → index.
     pub by_id: HashMap<String, usize>,
     /// Per title: its Top 10 summary, if it ever charted.
@@ -36,7 +47,7 @@ pub struct AppData {
 }
 
 impl AppData {
-    /// Decodes the bundle and builds the model, search index and per-title summaries.
+    /// Decodes the core bundle and builds the model and per-title summaries.
     pub fn from_bytes(bytes: &[u8]) -> Result<AppData, String> {
         let t0 = crate::api::now_ms();
         let bundle =
@@ -65,24 +76,10 @@ impl AppData {
             .collect();
         let n = catalog.titles.len();
         let trends = &bundle.body.trends;
-        let mut weeks_seen: Vec<HashSet<u16>> = Vec::new();
-        weeks_seen.resize_with(n, HashSet::new);
         let mut charted: Vec<Option<Charted>> = vec![None; n];
-        for e in &trends.global {
-            let i = e.title as usize;
-            if i >= n {
-                continue;
-            }
-            weeks_seen[i].insert(e.week);
-            let c = charted[i].get_or_insert(Charted {
-                weeks: 0,
-                best_rank: u8::MAX,
-            });
-            c.best_rank = c.best_rank.min(e.rank);
-        }
-        for (c, w) in charted.iter_mut().zip(&weeks_seen) {
-            if let Some(c) = c {
-                c.weeks = w.len() as u16;
+        for c in &trends.charted {
+            if let Some(slot) = charted.get_mut(c.title as usize) {
+                *slot = Some(*c);
             }
         }
         let mut trailer: Vec<Option<usize>> = vec![None; n];
@@ -99,20 +96,45 @@ impl AppData {
         Ok(AppData {
             prepare_ms: crate::api::now_ms() - t0,
             bundle,
+            full: OnceLock::new(),
+            details: RwSignal::new(Details::Pending),
             model,
-            search: std::sync::OnceLock::new(),
+            search: OnceLock::new(),
+            search_full: OnceLock::new(),
             by_id,
             charted,
             trailer,
         })
     }
 
-    /// The search index. Built on first use rather than before the first results: a shared
-    /// link needs only the model, and the index costs a noticeable share of the cold start.
-    /// [`AppData::warm_search`] builds it once the first page is on screen.
+    /// Completes the catalog with the details file's bytes and builds the search index
+    /// over every person; on failure the app keeps working on the core data and says why.
+    pub fn attach_details(&self, bytes: Result<Vec<u8>, String>) {
+        let state = bytes.and_then(|b| {
+            self.bundle
+                .with_details(&b)
+                .map_err(|e| format!("The title details cannot be read: {e}."))
+        });
+        match state {
+            Ok(full) => {
+                let _ = self.search_full.set(SearchIndex::build(&full.body.catalog));
+                let _ = self.full.set(full);
+                self.details.set(Details::Ready);
+            }
+            Err(e) => self.details.set(Details::Failed(e)),
+        }
+    }
+
+    /// The search index: over every person once the details are there, else over the
+    /// core bundle's (built on first use: a shared link needs only the model, and the
+    /// index costs a noticeable share of the cold start).
     pub fn search(&self) -> &SearchIndex {
-        self.search
-            .get_or_init(|| SearchIndex::build(&self.bundle.body.catalog))
+        match self.search_full.get() {
+            Some(s) => s,
+            None => self
+                .search
+                .get_or_init(|| SearchIndex::build(&self.bundle.body.catalog)),
+        }
     }
 
     /// Builds the search index now if it is not built yet (called when the browser is idle
@@ -126,14 +148,20 @@ impl AppData {
         self.by_id.get(id).copied()
     }
 
-    /// The catalog.
-    pub fn catalog(&self) -> &engine::Catalog {
-        &self.bundle.body.catalog
+    /// The complete bundle once the details are attached, else the core one. Titles,
+    /// their indices and recommendations are the same in both.
+    pub fn current(&self) -> &Bundle {
+        self.full.get().unwrap_or(&self.bundle)
     }
 
-    /// The trends.
+    /// The catalog (complete once the details are attached).
+    pub fn catalog(&self) -> &engine::Catalog {
+        &self.current().body.catalog
+    }
+
+    /// The trends (with weekly rows and country runs once the details are attached).
     pub fn trends(&self) -> &engine::trends::Trends {
-        &self.bundle.body.trends
+        &self.current().body.trends
     }
 }
 

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::charts::{build, Chart};
-use crate::ui::{thousands, use_data, TitleCard};
+use crate::ui::{thousands, use_data, TitleCard, WithDetails};
 
 /// The title page for `/title/:id`.
 #[component]
@@ -19,7 +19,7 @@ pub fn TitlePage() -> impl IntoView {
     move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
         match data.index(&id) {
-            Some(i) => view! { <TitleView i /> }.into_any(),
+            Some(i) => view! { <WithDetails what="this title's details"><TitleView i /></WithDetails> }.into_any(),
             None => view! {
                 <div class="empty" role="alert">
                     <h1>"Title not found"</h1>

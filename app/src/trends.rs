@@ -20,7 +20,7 @@ use leptos_router::NavigateOptions;
 use crate::charts::{build, Chart};
 use crate::combobox::SearchBox;
 use crate::state::AppData;
-use crate::ui::{compact, thousands, title_href, use_data};
+use crate::ui::{compact, thousands, title_href, use_data, WithDetails};
 use crate::url::query_string;
 
 /// Titles charted by default: the latest week's number ones.
@@ -38,9 +38,16 @@ fn default_titles(data: &AppData) -> Vec<usize> {
     v.into_iter().map(|e| e.title as usize).take(3).collect()
 }
 
-/// The Trends page (`/trends?t=id,id&country=US`).
+/// The Trends page (`/trends?t=id,id&country=US`): its charts need the weekly history of
+/// the details file.
 #[component]
 pub fn TrendsPage() -> impl IntoView {
+    view! { <WithDetails what="the weekly Top 10 history"><TrendsView /></WithDetails> }
+}
+
+/// The Trends page's sections.
+#[component]
+fn TrendsView() -> impl IntoView {
     let data = use_data();
     let q = use_query_map();
     let navigate = use_navigate();

@@ -6,7 +6,7 @@ use engine::recommend::Recommendation;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::state::{AppData, Seen};
+use crate::state::{AppData, Details, Seen};
 
 /// `1234567` → `1.2 MB`-style byte counts.
 pub fn bytes(n: u64) -> String {
@@ -44,6 +44,32 @@ pub fn thousands(n: u64) -> String {
 /// The app data from context (present on every page: pages render only once it is ready).
 pub fn use_data() -> Arc<AppData> {
     expect_context::<Arc<AppData>>()
+}
+
+/// Renders its children once the details file is attached (descriptions, every name,
+/// weekly history); a status line while it downloads, the reason if it failed.
+#[component]
+pub fn WithDetails(
+    /// What is waiting, for the status line ("this title's details").
+    what: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let data = use_data();
+    move || match data.details.get() {
+        Details::Ready => children().into_any(),
+        Details::Pending => view! {
+            <p class="status" role="status" id="details-loading">{format!("Loading {what}…")}</p>
+        }
+        .into_any(),
+        Details::Failed(msg) => view! {
+            <div class="error" role="alert" id="details-error">
+                <h2>{format!("Could not load {what}")}</h2>
+                <p>{msg}</p>
+                <p>"Recommendations still work. Reload the page to try again."</p>
+            </div>
+        }
+        .into_any(),
+    }
 }
 
 /// "Movie · 2019 · drama, crime" line of a title.

@@ -255,6 +255,13 @@ impl Bundle {
     /// Completes a bundle decoded from the core file with its details file. A foreign,
     /// corrupt or mismatched file is refused and leaves the bundle as it was.
     pub fn attach_details(&mut self, bytes: &[u8]) -> Result<(), BundleError> {
+        *self = self.with_details(bytes)?;
+        Ok(())
+    }
+
+    /// The complete bundle: a copy of this core bundle with its details file attached
+    /// (the app keeps serving the core one while the details download).
+    pub fn with_details(&self, bytes: &[u8]) -> Result<Bundle, BundleError> {
         let (header, body_start): (DetailsHeader, usize) = unframe(bytes, DETAILS_MAGIC)?;
         if header.core_crc32 != self.header.body_crc32 {
             return Err(BundleError::DetailsMismatch {
@@ -269,10 +276,9 @@ impl Bundle {
         };
         let wire =
             postcard::from_bytes::<WireDetails>(body_bytes).map_err(|e| corrupt(e.to_string()))?;
-        let mut body = self.body.clone();
-        wire.attach(&mut body).map_err(corrupt)?;
-        self.body = body;
-        Ok(())
+        let mut full = self.clone();
+        wire.attach(&mut full.body).map_err(corrupt)?;
+        Ok(full)
     }
 
     /// Decodes both files at once (the CLI and tests).

@@ -457,9 +457,13 @@ async fn phone_width_has_no_horizontal_scroll() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Copies `dist/` to a temporary directory, replacing the bundle with `bundle` (or removing
-/// it when `None`), without its precompressed variants (which would serve the old bytes).
-fn site_with_bundle(bundle: Option<&[u8]>) -> anyhow::Result<tempfile::TempDir> {
+/// Copies `dist/` to a temporary directory, replacing the core bundle and the details file
+/// with the given bytes (or removing them when `None`), without their precompressed
+/// variants (which would serve the old bytes).
+fn site_with_bundle(
+    bundle: Option<&[u8]>,
+    details: Option<&[u8]>,
+) -> anyhow::Result<tempfile::TempDir> {
     fn copy(from: &Path, to: &Path) -> anyhow::Result<()> {
         std::fs::create_dir_all(to)?;
         for e in std::fs::read_dir(from)? {
@@ -476,11 +480,13 @@ fn site_with_bundle(bundle: Option<&[u8]>) -> anyhow::Result<tempfile::TempDir> 
     let dir = tempfile::tempdir()?;
     copy(&workspace_root().join("dist"), dir.path())?;
     let public = dir.path().join("public");
-    for f in ["bundle.bin", "bundle.bin.br", "bundle.bin.gz"] {
-        let _ = std::fs::remove_file(public.join(f));
-    }
-    if let Some(b) = bundle {
-        std::fs::write(public.join("bundle.bin"), b)?;
+    for (name, bytes) in [("bundle.bin", bundle), ("details.bin", details)] {
+        for suffix in ["", ".br", ".gz"] {
+            let _ = std::fs::remove_file(public.join(format!("{name}{suffix}")));
+        }
+        if let Some(b) = bytes {
+            std::fs::write(public.join(name), b)?;
+        }
     }
     Ok(dir)
 }
@@ -513,8 +519,10 @@ async fn hostile_title_is_text_and_bad_bundles_explain_themselves() -> anyhow::R
             ..Title::default()
         });
     }
-    let bytes = Bundle::new(body, "2026-01-01T00:00:00Z", "2025-12-28", "test").encode()?;
-    let site = site_with_bundle(Some(&bytes))?;
+    let bundle = Bundle::new(body, "2026-01-01T00:00:00Z", "2025-12-28", "test");
+    let bytes = bundle.encode()?;
+    let details = bundle.encode_details()?;
+    let site = site_with_bundle(Some(&bytes), Some(&details))?;
     let addr = serve(site.path()).await?;
     let driver = Driver::start().await?;
     let c = driver.browser(1280, 900).await?;
@@ -524,6 +532,9 @@ async fn hostile_title_is_text_and_bad_bundles_explain_themselves() -> anyhow::R
     assert_eq!(h, HOSTILE);
     let imgs = js(&c, "return document.querySelectorAll('main img').length;").await?;
     assert_eq!(imgs, json!(0), "the title became markup");
+    // The description comes from the details file, and is text too.
+    let desc = wait_text(&c, ".description", 10).await?;
+    assert!(desc.contains("<script>alert(2)</script>"), "{desc}");
     open(&c, &format!("http://{addr}/?like=tt0000001")).await?;
     wait_results(&c, 10).await?;
     let q = c.find(Locator::Css("#q")).await?;
@@ -564,7 +575,7 @@ async fn hostile_title_is_text_and_bad_bundles_explain_themselves() -> anyhow::R
         ),
     ];
     for (bundle, want) in cases {
-        let site = site_with_bundle(bundle)?;
+        let site = site_with_bundle(bundle, None)?;
         let addr = serve(site.path()).await?;
         let c = driver.browser(1000, 700).await?;
         c.goto(&format!("http://{addr}/")).await?;
@@ -575,6 +586,19 @@ async fn hostile_title_is_text_and_bad_bundles_explain_themselves() -> anyhow::R
         }
         c.close().await?;
     }
+
+    // Details from another build: recommendations still work, the title page says why
+    // its details are missing.
+    let foreign = std::fs::read(workspace_root().join("dist/public/details.bin"))?;
+    let site = site_with_bundle(Some(&bytes), Some(&foreign))?;
+    let addr = serve(site.path()).await?;
+    let c = driver.browser(1000, 700).await?;
+    open(&c, &format!("http://{addr}/?like=tt0000001")).await?;
+    wait_results(&c, 10).await?;
+    c.goto(&format!("http://{addr}/title/tt0000000")).await?;
+    let msg = wait_text(&c, "#details-error", 20).await?;
+    assert!(msg.contains("another bundle"), "{msg}");
+    c.close().await?;
     Ok(())
 }
 
@@ -597,6 +621,8 @@ async fn browser_benchmark_and_transfer_sizes() -> anyhow::Result<()> {
     // First-load transfer with brotli: what a fresh browser fetches for a shared Discover
     // link until the results show (the page's resource timeline; the service worker's later
     // precache downloads are its own), sized as the precompressed files the proxy serves.
+    // The details file is requested only once the results are painted, so it is counted
+    // apart.
     let fresh = driver.browser(1280, 1000).await?;
     open(&fresh, &format!("http://{addr}/?like=tt4574334")).await?;
     wait_results(&fresh, 30).await?;
@@ -619,10 +645,14 @@ async fn browser_benchmark_and_transfer_sizes() -> anyhow::Result<()> {
             p.file_name().and_then(|n| n.to_str()).unwrap_or("")
         ));
         let n = std::fs::metadata(if br.exists() { &br } else { &p })?.len();
+        if rel.ends_with("details.bin") {
+            sizes.insert(format!("after results: {rel}"), json!(n));
+            continue;
+        }
         total += n;
         sizes.insert(rel, json!(n));
     }
-    sizes.insert("total".into(), json!(total));
+    sizes.insert("total before results".into(), json!(total));
     println!(
         "first-load transfer, brotli bytes: {:#}",
         Value::Object(sizes.clone())
