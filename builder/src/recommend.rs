@@ -182,11 +182,16 @@ impl TitleIndex {
                 .copied()
                 .filter(|&i| has_metadata(catalog, i))
                 .collect();
-            let cands = if with_meta.is_empty() {
-                all
-            } else {
-                &with_meta
-            };
+            if with_meta.is_empty() {
+                // Seeding with it would silently return nothing: say why instead.
+                return Err(format!(
+                    "{name:?} is known only from the Netflix Top 10 lists: no catalog record \
+                     (genres, people, description) matched it, so it cannot seed \
+                     recommendations; closest catalog titles: {}",
+                    self.closest(catalog, &key, 5).join("; ")
+                ));
+            }
+            let cands = &with_meta;
             let dist = |i: usize| {
                 year.zip(catalog.titles[i].year)
                     .map(|(y, ty)| (i64::from(ty) - y).abs())
@@ -214,12 +219,14 @@ impl TitleIndex {
         ))
     }
 
-    /// Up to `n` titles whose folded names are closest to `key`, as `Title (year)`.
+    /// Up to `n` recommendable titles whose folded names are closest to `key`, as
+    /// `Title (year)`.
     pub fn closest(&self, catalog: &Catalog, key: &str, n: usize) -> Vec<String> {
         let mut scored: Vec<(f64, usize)> = self
             .folded
             .iter()
             .enumerate()
+            .filter(|&(i, _)| has_metadata(catalog, i))
             .map(|(i, f)| (strsim::jaro_winkler(key, f), i))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

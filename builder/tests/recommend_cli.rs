@@ -44,6 +44,13 @@ fn bundle() -> Bundle {
         .titles
         .push(heat("tt9999991", 2013, 900, Kind::Movie));
     catalog.titles.push(heat("tt9999992", 1972, 50, Kind::Show));
+    // Known only from a Top 10 list: a name and nothing to compare.
+    catalog.titles.push(Title {
+        id: "top10:kpop-nights".into(),
+        title: "Kpop Nights".into(),
+        trend_only: true,
+        ..Title::default()
+    });
     let body = Body {
         catalog,
         ..Body::default()
@@ -82,6 +89,11 @@ fn lookup_prefers_year_then_votes_and_lists_closest_on_failure() {
     assert_eq!(
         id(idx.resolve(c, "tt9999991", None).expect("by id")),
         "tt9999991"
+    );
+    let err = idx.resolve(c, "Kpop Nights", None).expect_err("trend-only");
+    assert!(
+        err.contains("known only from the Netflix Top 10") && !err.contains("Kpop Nights ("),
+        "{err}"
     );
     let err = idx.resolve(c, "Haet", None).expect_err("unknown");
     assert!(
