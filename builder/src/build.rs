@@ -15,6 +15,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::fsutil::write_atomic;
 use crate::link::{link_top10, link_trailers};
 use crate::resolve::{resolve, Draft};
+use crate::sources::top10::CountryKey;
 use crate::sources::{jsonl, justwatch, kaggle, top10, youtube, SourceLog};
 
 /// File name of the bundle inside the output directory.
@@ -109,12 +110,24 @@ struct CatalogPart {
 fn read_catalog(data: &Path) -> anyhow::Result<CatalogPart> {
     let mut t = std::time::Instant::now();
     let mut logs: Vec<SourceLog> = Vec::new();
-    let mut klog = SourceLog::new(kaggle::SOURCE, kaggle::FILE);
-    let kaggle_rows = kaggle::read(data, &mut klog)?;
+    // JustWatch 2022 is read on its own thread: with the Top 10 thread that keeps both
+    // cores busy until the resolve step, which needs every catalog source.
+    let (kaggle_read, jw23_read, jw22_read) = std::thread::scope(|s| {
+        let jw22 = s.spawn(|| justwatch::read(data, justwatch::JW_2022));
+        let mut klog = SourceLog::new(kaggle::SOURCE, kaggle::FILE);
+        let kaggle_rows = kaggle::read(data, &mut klog).map(|rows| (rows, klog));
+        let jw23 = justwatch::read(data, justwatch::JW_2023);
+        let jw22 = jw22
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (kaggle_rows, jw23, jw22)
+    });
+    // Errors in reading order, as when the sources were read one after another.
+    let (kaggle_rows, klog) = kaggle_read?;
     logs.push(klog);
-    let (jw23, l1, l2) = justwatch::read(data, justwatch::JW_2023)?;
+    let (jw23, l1, l2) = jw23_read?;
     logs.extend([l1, l2]);
-    let (jw22, l1, l2) = justwatch::read(data, justwatch::JW_2022)?;
+    let (jw22, l1, l2) = jw22_read?;
     logs.extend([l1, l2]);
     let mut slog = SourceLog::new(jsonl::SOURCE, jsonl::FILE);
     let live = jsonl::read(data, &mut slog)?;
@@ -126,9 +139,6 @@ fn read_catalog(data: &Path) -> anyhow::Result<CatalogPart> {
     lap(&mut t, "catalogs resolved");
     Ok(CatalogPart { logs, resolved })
 }
-
-/// Key of a per-country Top 10 row: country, week, kind, rank.
-type CountryKey = (String, String, Kind, u8);
 
 /// Top 10 and trailer rows, with their logs in reading order.
 struct TrendPart {
@@ -163,7 +173,7 @@ fn read_trend_sources(data: &Path) -> anyhow::Result<TrendPart> {
         // Later files (the live one) replace rows with the same key: Netflix renames
         // season titles after the fact.
         for r in top10::read_countries(&path, &mut log)? {
-            country_rows.insert((r.iso2.clone(), r.week.clone(), r.kind, r.rank), r);
+            country_rows.insert(r.key(), r);
         }
         logs.push(log);
     }

@@ -66,68 +66,101 @@ fn year_of(week: &str) -> u16 {
     week.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
 }
 
+/// A Top 10 name's match: the variants tried and the best draft with its score.
+type NameMatch = (Vec<String>, Option<(usize, f32)>);
+
+/// The best catalog draft for one Top 10 name, and the name variants tried (as printed,
+/// then without a season suffix). Reads only the catalog drafts, so names can be matched
+/// in parallel.
+fn match_name(
+    index: &Index,
+    drafts: &[Draft],
+    n_catalog: usize,
+    (show, kind): &(String, Kind),
+    first_week: &str,
+) -> NameMatch {
+    let chart_year = year_of(first_week);
+    let mut variants = vec![show.clone()];
+    if *kind == Kind::Show {
+        if let Some(s) = strip_season(show, true) {
+            variants.push(s);
+        }
+    }
+    for v in &variants {
+        let cands: Vec<usize> = index
+            .exact(&title_key(v), *kind)
+            .iter()
+            .copied()
+            .filter(|&i| i < n_catalog)
+            .collect();
+        // Released at or before the chart year (+1 for late-December premieres) and
+        // most recent first; later releases only when nothing earlier exists.
+        let best = cands.iter().copied().min_by_key(|&i| {
+            let y = drafts[i].rec.year.unwrap_or(0);
+            if y <= chart_year + 1 {
+                (0, chart_year + 1 - y)
+            } else {
+                (1, y - chart_year)
+            }
+        });
+        if let Some(i) = best {
+            let score = if cands.len() == 1 {
+                1.0
+            } else {
+                SCORE_AMBIGUOUS
+            };
+            return (variants, Some((i, score)));
+        }
+    }
+    let mut hit: Option<(usize, f32)> = None;
+    for v in &variants {
+        // Fuzzy matches are for spelling variants of recent releases: the title
+        // must come out within two years before the first chart week.
+        let found = index.fuzzy(drafts, &title_key(v), *kind, |d| {
+            d.rec
+                .year
+                .is_none_or(|y| y <= chart_year + 1 && y + 2 >= chart_year)
+        });
+        if let Some((i, s)) = found {
+            if hit.is_none_or(|(_, b)| (s as f32) > b) {
+                hit = Some((i, s as f32));
+            }
+        }
+    }
+    (variants, hit)
+}
+
 /// Links every Top 10 name (with the first week it charted) to a draft, appending
 /// trend-only drafts for names that match nothing.
 pub fn link_top10(drafts: &mut Vec<Draft>, names: &BTreeMap<(String, Kind), String>) -> Top10Links {
     let index = Index::new(drafts);
     let n_catalog = drafts.len();
+    // Matching (fuzzy matching above all) is read-only: do it on both cores, then apply
+    // the results in name order, which keeps the output deterministic.
+    let names: Vec<(&(String, Kind), &String)> = names.iter().collect();
+    let half = names.len().div_ceil(2);
+    let catalog: &[Draft] = drafts;
+    let index = &index;
+    let match_all = |part: &[(&(String, Kind), &String)]| -> Vec<_> {
+        part.iter()
+            .map(|(name, week)| match_name(index, catalog, n_catalog, name, week))
+            .collect()
+    };
+    let matched: Vec<NameMatch> = std::thread::scope(|s| {
+        let (first, second) = names.split_at(half);
+        let other = s.spawn(|| match_all(second));
+        let mut out = match_all(first);
+        out.extend(
+            other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        out
+    });
     let mut links = Top10Links::default();
     let mut trend_ids: HashMap<String, usize> = HashMap::default();
     let mut trend_by_key: HashMap<(String, Kind), usize> = HashMap::default();
-    for ((show, kind), first_week) in names {
-        let chart_year = year_of(first_week);
-        let mut variants = vec![show.clone()];
-        if *kind == Kind::Show {
-            if let Some(s) = strip_season(show, true) {
-                variants.push(s);
-            }
-        }
-        let mut hit: Option<(usize, f32)> = None;
-        for v in &variants {
-            let cands: Vec<usize> = index
-                .exact(&title_key(v), *kind)
-                .iter()
-                .copied()
-                .filter(|&i| i < n_catalog)
-                .collect();
-            // Released at or before the chart year (+1 for late-December premieres) and
-            // most recent first; later releases only when nothing earlier exists.
-            let best = cands.iter().copied().min_by_key(|&i| {
-                let y = drafts[i].rec.year.unwrap_or(0);
-                if y <= chart_year + 1 {
-                    (0, chart_year + 1 - y)
-                } else {
-                    (1, y - chart_year)
-                }
-            });
-            if let Some(i) = best {
-                hit = Some((
-                    i,
-                    if cands.len() == 1 {
-                        1.0
-                    } else {
-                        SCORE_AMBIGUOUS
-                    },
-                ));
-                break;
-            }
-        }
-        if hit.is_none() {
-            for v in &variants {
-                // Fuzzy matches are for spelling variants of recent releases: the title
-                // must come out within two years before the first chart week.
-                let found = index.fuzzy(drafts, &title_key(v), *kind, |d| {
-                    d.rec
-                        .year
-                        .is_none_or(|y| y <= chart_year + 1 && y + 2 >= chart_year)
-                });
-                if let Some((i, s)) = found {
-                    if hit.is_none_or(|(_, b)| (s as f32) > b) {
-                        hit = Some((i, s as f32));
-                    }
-                }
-            }
-        }
+    for (((show, kind), _), (variants, hit)) in names.into_iter().zip(matched) {
         let target = match hit {
             Some((i, score)) => {
                 if score < 1.0 {

@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// The ETL allocates and frees millions of short strings; mimalloc does it with far less
+/// bookkeeping than glibc's allocator (see BENCHMARKS.md, "Build").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Builds the recommendations bundle from the Netflix Top 10, catalog and trailer data.
 #[derive(Parser)]
 #[command(version, about)]

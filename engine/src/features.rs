@@ -125,9 +125,24 @@ impl Index {
     /// Adds `query · vector[t]` into `acc[t]` for every indexed title sharing a feature
     /// with the query, and marks those titles in `touched` (listing each once in `hits`).
     /// A postings-only copy of this index keeping the titles for which `keep` is true
-    /// (no vectors). The offline metrics query one kind at a time; scattering only into
-    /// that kind's candidates roughly halves their work.
-    pub(crate) fn restricted(&self, keep: impl Fn(usize) -> bool) -> Index {
+    /// (no vectors), renumbered `0..m` in title order, and the title index of each new
+    /// number. The offline metrics query one kind at a time; scattering into a dense array
+    /// of that kind's candidates only roughly halves their work and their cache footprint.
+    pub(crate) fn restricted(&self, keep: impl Fn(usize) -> bool) -> (Index, Vec<u32>) {
+        let n = self
+            .post_doc
+            .iter()
+            .map(|&d| d as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut local = vec![u32::MAX; n];
+        let mut docs: Vec<u32> = Vec::new();
+        for (d, slot) in local.iter_mut().enumerate() {
+            if keep(d) {
+                *slot = docs.len() as u32;
+                docs.push(d as u32);
+            }
+        }
         let mut out = Index {
             vectors: Vec::new(),
             post_off: Vec::with_capacity(self.post_off.len()),
@@ -138,14 +153,15 @@ impl Index {
         for w in self.post_off.windows(2) {
             let (lo, hi) = (w[0] as usize, w[1] as usize);
             for (&d, &x) in self.post_doc[lo..hi].iter().zip(&self.post_val[lo..hi]) {
-                if keep(d as usize) {
-                    out.post_doc.push(d);
+                let l = local[d as usize];
+                if l != u32::MAX {
+                    out.post_doc.push(l);
                     out.post_val.push(x);
                 }
             }
             out.post_off.push(out.post_doc.len() as u32);
         }
-        out
+        (out, docs)
     }
 
     /// Adds `query · vector[d]` into `acc[d]` for every indexed title, without tracking

@@ -178,7 +178,7 @@ pub struct Model {
     mods: Vec<Mods>,
     /// Postings restricted to the candidates of one kind (films, series), built on first
     /// use by the offline metrics; the app never builds them.
-    by_kind: [std::sync::OnceLock<Index>; 2],
+    by_kind: [std::sync::OnceLock<(Index, Vec<u32>)>; 2],
 }
 
 /// A title's modifier-block values, copied out of its vector.
@@ -564,8 +564,9 @@ impl Model {
         &self.index
     }
 
-    /// The index restricted to the candidates of `kind` (see `by_kind`).
-    pub(crate) fn kind_index(&self, kind: Kind) -> &Index {
+    /// The index restricted to the candidates of `kind`, numbered `0..m`, and the title
+    /// index of each number (see `by_kind`).
+    pub(crate) fn kind_index(&self, kind: Kind) -> &(Index, Vec<u32>) {
         let slot = match kind {
             Kind::Movie => 0,
             Kind::Show => 1,

@@ -307,9 +307,13 @@ pub(crate) fn like_top_k(
             .map(|r| r.index)
             .collect();
     }
-    if s.acc.len() != n {
-        s.acc = vec![0.0; n];
+    // Only this kind's candidates can be results, so only their postings are summed, into
+    // a dense array of them alone.
+    let (index, docs) = model.kind_index(kind);
+    if s.acc.len() < docs.len() {
+        s.acc.resize(docs.len(), 0.0);
     }
+    let acc = &mut s.acc[..docs.len()];
     s.scored.clear();
     let alpha = model.weights().prior.clamp(0.0, 1.0);
     let q = query_vector(model, &[query], &[]);
@@ -324,19 +328,17 @@ pub(crate) fn like_top_k(
             .map(|r| r.index)
             .collect();
     }
-    // Only this kind's candidates can be results, so only their postings are summed.
-    model.kind_index(kind).accumulate_dense(&q, &mut s.acc);
+    index.accumulate_dense(&q, acc);
     let qm = model.query_mods(&q);
-    // A dense scan in title order: about half the catalog shares a genre with any query,
-    // so walking the array beats chasing a hit list.
-    for (i, a) in s.acc.iter_mut().enumerate() {
+    // A dense scan in title order: about half the kind's candidates share a genre with any
+    // query, so walking the array beats chasing a hit list. Zeroed as it goes.
+    for (a, &d) in acc.iter_mut().zip(docs) {
         if *a == 0.0 {
             continue;
         }
         let content = std::mem::take(a);
-        // The cheap kind and candidate checks first: about half the hits are of the other
-        // kind (genre postings touch both), and they need no modifiers.
-        if i == query || model.kind(i) != kind || !model.is_candidate(i) {
+        let i = d as usize;
+        if i == query {
             continue;
         }
         let rel = model.add_modifiers(&qm, i, content).clamp(0.0, 1.0);

@@ -100,6 +100,32 @@ pub struct CountryRow {
     pub show_title: String,
 }
 
+/// Identity of a per-country row without allocating: ISO2 bytes, the week as
+/// `YYYYMMDD`, kind and rank. Orders exactly as (iso2, week, kind, rank) strings do.
+pub type CountryKey = ([u8; 2], u32, Kind, u8);
+
+/// The compact key of a row whose `iso2` and `week` were validated on reading.
+fn country_key(iso2: &str, week: &str, kind: Kind, rank: u8) -> CountryKey {
+    let b = iso2.as_bytes();
+    let iso = [
+        b.first().copied().unwrap_or(0),
+        b.get(1).copied().unwrap_or(0),
+    ];
+    // "YYYY-MM-DD" → YYYYMMDD; the digits were checked by `Row::date`.
+    let day = week
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    (iso, day, kind, rank)
+}
+
+impl CountryRow {
+    /// The row's identity (country, week, category, rank), for merging and duplicates.
+    pub fn key(&self) -> CountryKey {
+        country_key(&self.iso2, &self.week, self.kind, self.rank)
+    }
+}
+
 /// One row of the most-popular lists.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PopularRow {
@@ -193,7 +219,7 @@ pub fn read_global(path: &Path, log: &mut SourceLog) -> Result<Vec<GlobalRow>, F
 pub fn read_countries(path: &Path, log: &mut SourceLog) -> Result<Vec<CountryRow>, FatalError> {
     let gzip = path.extension().is_some_and(|e| e == "gz");
     let mut out = Vec::new();
-    let mut seen: HashMap<(String, String, Kind, u8), u64> = HashMap::default();
+    let mut seen: HashMap<CountryKey, u64> = HashMap::default();
     read_table(path, &tsv(COUNTRY_COLUMNS, gzip), log, |row| {
         let iso2 = row.str("country_iso2")?.trim();
         if !crate::vocab::is_iso2(iso2) {
@@ -214,7 +240,7 @@ pub fn read_countries(path: &Path, log: &mut SourceLog) -> Result<Vec<CountryRow
             }
         };
         let rank = rank(row, "weekly_rank")?;
-        let key = (iso2.to_owned(), week.to_owned(), kind, rank);
+        let key = country_key(iso2, week, kind, rank);
         if let Some(first) = seen.get(&key) {
             return Err(RowError::row(format!(
                 "duplicate of line {first} (same country, week, category and rank)"
@@ -265,4 +291,31 @@ pub fn read_popular(path: &Path, log: &mut SourceLog) -> Result<Vec<PopularRow>,
         Ok(())
     })?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_country_keys_order_like_the_strings() {
+        let rows = [
+            ("AR", "2021-07-04", Kind::Movie, 3),
+            ("AR", "2021-07-04", Kind::Show, 1),
+            ("AR", "2022-01-02", Kind::Movie, 1),
+            ("BR", "2021-07-04", Kind::Movie, 10),
+            ("US", "2021-12-26", Kind::Movie, 2),
+        ];
+        let strings: Vec<_> = rows
+            .iter()
+            .map(|&(c, w, k, r)| (c.to_owned(), w.to_owned(), k, r))
+            .collect();
+        let keys: Vec<CountryKey> = rows
+            .iter()
+            .map(|&(c, w, k, r)| country_key(c, w, k, r))
+            .collect();
+        assert!(strings.windows(2).all(|w| w[0] < w[1]));
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(keys[0].1, 20_210_704);
+    }
 }
