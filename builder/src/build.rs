@@ -56,8 +56,7 @@ pub fn run(data: &Path, out: &Path) -> anyhow::Result<String> {
     let mut t = std::time::Instant::now();
     crate::train::attach_metrics(data, &mut bundle, true)?;
     lap(&mut t, "metrics attached");
-    let bytes = bundle.encode()?;
-    let details = bundle.encode_details()?;
+    let (bytes, details) = bundle.encode_both()?;
     lap(&mut t, "bundle encoded");
     let report_json = serde_json::to_vec_pretty(&bundle.body.report)?;
     // Details first: a reader that sees the new core finds its details already there (a

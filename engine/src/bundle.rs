@@ -201,25 +201,38 @@ impl Bundle {
     /// Encodes the core file (`bundle.bin`); the header's length and checksum are
     /// computed here. Works on a bundle decoded without its details too.
     pub fn encode(&self) -> Result<Vec<u8>, BundleError> {
-        let body = self.core_body()?;
-        let header = Header {
-            format_version: FORMAT_VERSION,
-            body_len: body.len() as u64,
-            body_crc32: crc32(&body),
-            ..self.header.clone()
-        };
-        frame(MAGIC, &header, &body)
+        self.frame_core(&self.core_body()?)
     }
 
     /// Encodes the details file (`details.bin`) of a complete bundle.
     pub fn encode_details(&self) -> Result<Vec<u8>, BundleError> {
+        self.frame_details(&self.core_body()?)
+    }
+
+    /// Encodes both files (the builder), serializing the core body once.
+    pub fn encode_both(&self) -> Result<(Vec<u8>, Vec<u8>), BundleError> {
         let core = self.core_body()?;
+        Ok((self.frame_core(&core)?, self.frame_details(&core)?))
+    }
+
+    fn frame_core(&self, body: &[u8]) -> Result<Vec<u8>, BundleError> {
+        let header = Header {
+            format_version: FORMAT_VERSION,
+            body_len: body.len() as u64,
+            body_crc32: crc32(body),
+            ..self.header.clone()
+        };
+        frame(MAGIC, &header, body)
+    }
+
+    /// The details file for the core body `core`: its header names the core's checksum.
+    fn frame_details(&self, core: &[u8]) -> Result<Vec<u8>, BundleError> {
         let body =
             postcard::to_allocvec(&WireDetails::encode(&self.body).map_err(BundleError::Encode)?)
                 .map_err(|e| BundleError::Encode(e.to_string()))?;
         let header = DetailsHeader {
             format_version: FORMAT_VERSION,
-            core_crc32: crc32(&core),
+            core_crc32: crc32(core),
             body_len: body.len() as u64,
             body_crc32: crc32(&body),
         };
@@ -436,6 +449,7 @@ mod tests {
         b.body.catalog.index_terms();
         let bytes = b.encode().unwrap();
         let details = b.encode_details().unwrap();
+        assert_eq!(b.encode_both().unwrap(), (bytes.clone(), details.clone()));
         let back = Bundle::decode_with_details(&bytes, &details).unwrap();
         assert_eq!(back.body, b.body);
         assert_eq!(back.header.data_week, "2026-07-19");
