@@ -13,17 +13,9 @@ pub const DETAILS_URL: &str = "public/details.bin";
 
 /// Downloads the details file in one piece. The error is a sentence for the user.
 pub async fn load_details() -> Result<Vec<u8>, String> {
-    let resp = gloo_net::http::Request::get(DETAILS_URL)
-        .send()
-        .await
-        .map_err(|e| format!("Could not download the title details ({DETAILS_URL}): {e}"))?;
-    if !resp.ok() {
-        return Err(format!(
-            "The title details are missing ({DETAILS_URL}: HTTP {}).",
-            resp.status()
-        ));
-    }
-    resp.binary()
+    get_ok(DETAILS_URL, "title details file")
+        .await?
+        .binary()
         .await
         .map_err(|e| format!("The title details download was interrupted: {e}"))
 }
@@ -31,16 +23,7 @@ pub async fn load_details() -> Result<Vec<u8>, String> {
 /// Downloads the bundle, reporting `(bytes received, bytes in all if known)` as it goes.
 /// The error is a sentence for the user.
 pub async fn load_bundle(progress: impl Fn(u64, Option<u64>)) -> Result<Vec<u8>, String> {
-    let resp = gloo_net::http::Request::get(BUNDLE_URL)
-        .send()
-        .await
-        .map_err(|e| format!("Could not download the catalog ({BUNDLE_URL}): {e}"))?;
-    if !resp.ok() {
-        return Err(format!(
-            "The catalog is missing ({BUNDLE_URL}: HTTP {}).",
-            resp.status()
-        ));
-    }
+    let resp = get_ok(BUNDLE_URL, "catalog").await?;
     // With Content-Encoding the length counts compressed bytes while the stream yields
     // decoded ones, so the total is only meaningful for an unencoded response.
     let headers = resp.headers();
@@ -81,6 +64,21 @@ pub async fn load_bundle(progress: impl Fn(u64, Option<u64>)) -> Result<Vec<u8>,
         }
     }
     Ok(bytes)
+}
+
+/// GETs `url`, turning a network failure or an HTTP error into a sentence naming `what`.
+async fn get_ok(url: &str, what: &str) -> Result<gloo_net::http::Response, String> {
+    let resp = gloo_net::http::Request::get(url)
+        .send()
+        .await
+        .map_err(|e| format!("Could not download the {what} ({url}): {e}"))?;
+    if !resp.ok() {
+        return Err(format!(
+            "The {what} is missing ({url}: HTTP {}).",
+            resp.status()
+        ));
+    }
+    Ok(resp)
 }
 
 /// A JS error value as text.
