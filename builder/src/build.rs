@@ -342,13 +342,16 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
             .enumerate()
             .map(|(i, w)| (w.as_str(), i as u16))
             .collect();
+        // Borrowed keys, so the ~145k row lookups below allocate nothing.
+        let final_index: HashMap<(&str, Kind), u32> = links
+            .by_name
+            .iter()
+            .map(|((show, kind), &i)| ((show.as_str(), *kind), new_index[i]))
+            .collect();
         let title_of = |show: &str, kind: Kind| -> u32 {
             // Every name was linked above, so the lookup cannot miss; index 0 is a safe
             // fallback that the linker test guards against.
-            links
-                .by_name
-                .get(&(show.to_owned(), kind))
-                .map_or(0, |&i| new_index[i])
+            final_index.get(&(show, kind)).copied().unwrap_or(0)
         };
 
         let mut global_entries: Vec<WeeklyEntry> = global

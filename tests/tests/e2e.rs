@@ -911,6 +911,8 @@ async fn pwa_works_offline_under_a_sub_path_and_updates_safely() -> anyhow::Resu
     open(&c, &format!("{base}?like=tt4574334")).await?;
     assert_eq!(shown_week(&c).await?, "2099-12-27");
     wait_results(&c, 15).await?;
+    // An unclosed session outlives chromedriver as an orphaned Chromium.
+    c.close().await?;
     server.stop().await;
     Ok(())
 }
