@@ -283,6 +283,7 @@ pub fn recommend(model: &Model, catalog: &Catalog, query: &Query) -> Vec<Recomme
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     acc: Vec<f32>,
+    hits: Vec<u32>,
     scored: Vec<(usize, f32)>,
 }
 
@@ -330,14 +331,21 @@ pub(crate) fn like_top_k(
     }
     index.accumulate_dense(&q, acc);
     let qm = model.query_mods(&q);
-    // A dense scan in title order: about half the kind's candidates share a genre with any
-    // query, so walking the array beats chasing a hit list. Zeroed as it goes.
-    for (a, &d) in acc.iter_mut().zip(docs) {
-        if *a == 0.0 {
-            continue;
-        }
-        let content = std::mem::take(a);
-        let i = d as usize;
+    // About half the kind's candidates share a genre with any query, so "is this one a
+    // hit" is a coin toss the branch predictor loses. First list the hits without a branch
+    // (write every position, advance only past hits), then score just those, in order.
+    if s.hits.len() < acc.len() {
+        s.hits.resize(acc.len(), 0);
+    }
+    let mut n_hits = 0;
+    for (j, a) in acc.iter().enumerate() {
+        s.hits[n_hits] = j as u32;
+        n_hits += usize::from(*a != 0.0);
+    }
+    for &j in &s.hits[..n_hits] {
+        let j = j as usize;
+        let content = std::mem::take(&mut acc[j]);
+        let i = docs[j] as usize;
         if i == query {
             continue;
         }
