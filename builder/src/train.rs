@@ -93,8 +93,10 @@ pub fn evaluate<R: Recommender + Sync>(rec: &R, catalog: &Catalog) -> Vec<(Strin
     let mut out = Vec::new();
     for (kind, prefix) in [(Kind::Movie, "movie"), (Kind::Show, "show")] {
         let queries = metrics::queries(catalog, kind);
-        let lists = parallel_lists(rec, catalog, kind, &queries);
-        let m = metrics::evaluate(rec, catalog, kind, K, &queries, &lists);
+        let (lists, spreads): (Vec<_>, Vec<_>) = parallel_lists(rec, catalog, kind, &queries)
+            .into_iter()
+            .unzip();
+        let m = metrics::evaluate_spread(catalog, kind, K, &queries, &lists, &spreads);
         out.extend(
             m.named(prefix, K)
                 .into_iter()
@@ -104,14 +106,14 @@ pub fn evaluate<R: Recommender + Sync>(rec: &R, catalog: &Catalog) -> Vec<(Strin
     out
 }
 
-/// Runs the queries on all cores; the lists come back in query order, so the result does
-/// not depend on the number of threads.
+/// Runs the queries, and the pairwise part of their metrics, on all cores; the lists come
+/// back in query order, so the result does not depend on the number of threads.
 fn parallel_lists<R: Recommender + Sync>(
     rec: &R,
     catalog: &Catalog,
     kind: Kind,
     queries: &[usize],
-) -> Vec<Vec<usize>> {
+) -> Vec<(Vec<usize>, Option<metrics::Spread>)> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -120,7 +122,17 @@ fn parallel_lists<R: Recommender + Sync>(
     std::thread::scope(|s| {
         let handles: Vec<_> = queries
             .chunks(chunk)
-            .map(|part| s.spawn(move || metrics::lists(rec, catalog, kind, K, part)))
+            .map(|part| {
+                s.spawn(move || {
+                    metrics::lists(rec, catalog, kind, K, part)
+                        .into_iter()
+                        .map(|list| {
+                            let spread = metrics::spread(rec, catalog, &list);
+                            (list, spread)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles
             .into_iter()

@@ -6,6 +6,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use engine::catalog::{Catalog, Kind};
+use engine::metrics;
 use engine::model::{Model, Weights};
 use engine::recommend::{recommend, Filters, Query};
 use engine::{synth, Bundle};
@@ -96,6 +97,21 @@ fn real(c: &mut Criterion) {
         b.iter(|| black_box(Model::build(catalog, &Weights::default()).len()))
     });
     queries(c, "real", catalog);
+    // The build's offline evaluation on one core: every recommendable title once as a
+    // query, then the five metrics (the builder splits the queries over both cores).
+    let model = Model::build(catalog, &Weights::default());
+    let mut group = c.benchmark_group("real");
+    group.sample_size(10);
+    group.bench_function("metrics_every_title", |b| {
+        b.iter(|| {
+            [Kind::Movie, Kind::Show].map(|kind| {
+                let qs = metrics::queries(catalog, kind);
+                let lists = metrics::lists(&model, catalog, kind, 10, &qs);
+                black_box(metrics::evaluate(&model, catalog, kind, 10, &qs, &lists))
+            })
+        })
+    });
+    group.finish();
 }
 
 fn synthetic_10x(c: &mut Criterion) {

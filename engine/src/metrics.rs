@@ -30,6 +30,19 @@ pub trait Recommender {
     fn top_k(&self, catalog: &Catalog, query: usize, kind: Kind, k: usize) -> Vec<usize>;
     /// Similarity of two titles in [0, 1].
     fn similarity(&self, a: usize, b: usize) -> f32;
+
+    /// Sum of [`Recommender::similarity`] over the pairs of `list` (each pair once, in
+    /// list order), for the intra-list similarity. A recommender may compute it faster,
+    /// but must give the same sum.
+    fn similarity_sum(&self, list: &[usize]) -> f64 {
+        let mut s = 0.0f64;
+        for (n, &a) in list.iter().enumerate() {
+            for &b in &list[n + 1..] {
+                s += f64::from(self.similarity(a, b));
+            }
+        }
+        s
+    }
 }
 
 impl Recommender for Model {
@@ -44,6 +57,42 @@ impl Recommender for Model {
 
     fn similarity(&self, a: usize, b: usize) -> f32 {
         Model::similarity(self, a, b)
+    }
+
+    fn similarity_sum(&self, list: &[usize]) -> f64 {
+        // Each title's vector is spread once into a dense array, and the later titles'
+        // vectors are looked up in it: no merge of two sparse lists per pair. The products
+        // are summed in feature order, as `dot` sums them, so the result is the same bit
+        // for bit (a feature the first title lacks adds +0.0, which changes nothing).
+        thread_local! {
+            static DENSE: std::cell::RefCell<Vec<f32>> = std::cell::RefCell::default();
+        }
+        DENSE.with(|dense| {
+            let dense = &mut *dense.borrow_mut();
+            let mut s = 0.0f64;
+            for (n, &a) in list.iter().enumerate() {
+                let va = self.vector(a);
+                let Some(&(last, _)) = va.last() else {
+                    continue;
+                };
+                if dense.len() <= last as usize {
+                    dense.resize(last as usize + 1, 0.0);
+                }
+                for &(f, x) in va {
+                    dense[f as usize] = x;
+                }
+                for &b in &list[n + 1..] {
+                    let d = self.vector(b).iter().fold(0.0f32, |acc, &(f, y)| {
+                        acc + dense.get(f as usize).copied().unwrap_or(0.0) * y
+                    });
+                    s += f64::from(d.clamp(0.0, 1.0));
+                }
+                for &(f, _) in va {
+                    dense[f as usize] = 0.0;
+                }
+            }
+            s
+        })
     }
 }
 
@@ -109,6 +158,39 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     inter as f64 / union as f64
 }
 
+/// The pairwise part of the metrics for one list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    /// Mean similarity of the list's pairs, by the recommender.
+    pub ils: f64,
+    /// Mean genre (Jaccard) distance of the list's pairs.
+    pub ild: f64,
+}
+
+/// The [`Spread`] of one list; `None` below two titles. The costly part of [`evaluate`],
+/// so a native caller can compute it where it computes the lists.
+pub fn spread<R: Recommender + ?Sized>(
+    rec: &R,
+    catalog: &Catalog,
+    list: &[usize],
+) -> Option<Spread> {
+    if list.len() < 2 {
+        return None;
+    }
+    let titles = &catalog.titles;
+    let mut d = 0.0f64;
+    for (n, &a) in list.iter().enumerate() {
+        for &b in &list[n + 1..] {
+            d += 1.0 - jaccard(&titles[a].genres, &titles[b].genres);
+        }
+    }
+    let pairs = (list.len() * (list.len() - 1) / 2) as f64;
+    Some(Spread {
+        ils: rec.similarity_sum(list) / pairs,
+        ild: d / pairs,
+    })
+}
+
 /// Scores the `lists` produced for `queries` (same order) with all five metrics.
 pub fn evaluate<R: Recommender + ?Sized>(
     rec: &R,
@@ -117,6 +199,19 @@ pub fn evaluate<R: Recommender + ?Sized>(
     k: usize,
     queries: &[usize],
     lists: &[Vec<usize>],
+) -> ListMetrics {
+    let spreads: Vec<_> = lists.iter().map(|l| spread(rec, catalog, l)).collect();
+    evaluate_spread(catalog, kind, k, queries, lists, &spreads)
+}
+
+/// [`evaluate`] with each list's [`spread`] already computed (same order as `lists`).
+pub fn evaluate_spread(
+    catalog: &Catalog,
+    kind: Kind,
+    k: usize,
+    queries: &[usize],
+    lists: &[Vec<usize>],
+    spreads: &[Option<Spread>],
 ) -> ListMetrics {
     let titles = &catalog.titles;
     // Titles of the kind per genre, to count the relevant set R of each query.
@@ -136,7 +231,7 @@ pub fn evaluate<R: Recommender + ?Sized>(
     let (mut ap_sum, mut ap_n) = (0.0f64, 0usize);
     let (mut ils_sum, mut ild_sum, mut pair_lists) = (0.0f64, 0.0f64, 0usize);
     let (mut nov_sum, mut nov_n) = (0.0f64, 0usize);
-    for (&q, list) in queries.iter().zip(lists) {
+    for ((&q, list), spread) in queries.iter().zip(lists).zip(spreads) {
         for &i in list {
             seen[i] = true;
             let p = (f64::from(titles[i].imdb_votes.unwrap_or(0)) + 1.0) / votes_total.max(1.0);
@@ -164,17 +259,9 @@ pub fn evaluate<R: Recommender + ?Sized>(
             ap_sum += ap / denom as f64;
             ap_n += 1;
         }
-        if list.len() >= 2 {
-            let (mut s, mut d, mut pairs) = (0.0f64, 0.0f64, 0usize);
-            for a in 0..list.len() {
-                for b in a + 1..list.len() {
-                    s += f64::from(rec.similarity(list[a], list[b]));
-                    d += 1.0 - jaccard(&titles[list[a]].genres, &titles[list[b]].genres);
-                    pairs += 1;
-                }
-            }
-            ils_sum += s / pairs as f64;
-            ild_sum += d / pairs as f64;
+        if let Some(sp) = spread {
+            ils_sum += sp.ils;
+            ild_sum += sp.ild;
             pair_lists += 1;
         }
     }
@@ -319,6 +406,31 @@ mod tests {
             assert!(x.novelty > 0.0);
         }
         assert!(ours.map > base.map, "ours {ours:?} base {base:?}");
+    }
+
+    #[test]
+    fn dense_similarity_sum_equals_the_pairwise_sum_bit_for_bit() {
+        /// The trait's default (pairwise `similarity`), to compare the model's override with.
+        struct Pairwise<'a>(&'a Model);
+        impl Recommender for Pairwise<'_> {
+            fn top_k(&self, c: &Catalog, q: usize, kind: Kind, k: usize) -> Vec<usize> {
+                self.0.top_k(c, q, kind, k)
+            }
+            fn similarity(&self, a: usize, b: usize) -> f32 {
+                self.0.similarity(a, b)
+            }
+        }
+        let c = synth::catalog(400, 5);
+        let m = Model::build(&c, &Weights::default());
+        for q in queries(&c, Kind::Movie).into_iter().take(60) {
+            let mut list = m.top_k(&c, q, Kind::Movie, 10);
+            list.push(q);
+            assert_eq!(
+                m.similarity_sum(&list).to_bits(),
+                Pairwise(&m).similarity_sum(&list).to_bits(),
+                "list {list:?}"
+            );
+        }
     }
 
     #[test]

@@ -178,8 +178,28 @@ pub struct Model {
     mods: Vec<Mods>,
     /// Postings restricted to the candidates of one kind (films, series), built on first
     /// use by the offline metrics; the app never builds them.
-    by_kind: [std::sync::OnceLock<(Index, Vec<u32>)>; 2],
+    by_kind: [std::sync::OnceLock<KindIndex>; 2],
 }
+
+/// One kind's candidates, for the offline metrics: their postings renumbered `0..m`, and
+/// per candidate what a cheap upper bound of its score needs, in the same numbering (the
+/// scan reads them in order, not by title index).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KindIndex {
+    /// Postings of the searchable features, over local numbers.
+    pub index: Index,
+    /// Title index of each local number, ascending.
+    pub docs: Vec<u32>,
+    /// Norm of each candidate's type and era entries: by Cauchy–Schwarz they add at most
+    /// `QueryMods::norm() * mods_norm` to its content score. Zero-padded to a multiple of
+    /// [`SCAN_BLOCK`].
+    pub mods_norm: Vec<f32>,
+    /// Each candidate's prior factor `1 − α + α · prior` (at most 1), padded likewise.
+    pub factor: Vec<f32>,
+}
+
+/// Candidates the metrics' scan tests at once (see `recommend::like_top_k`).
+pub(crate) const SCAN_BLOCK: usize = 8;
 
 /// A title's modifier-block values, copied out of its vector.
 #[derive(Debug, Clone, Copy, Default)]
@@ -199,6 +219,25 @@ struct Mods {
 pub struct QueryMods {
     kind: [f32; 2],
     era: [f32; ERA_BINS as usize],
+}
+
+impl QueryMods {
+    /// Euclidean norm of the query's type and era entries: with a title's own such norm it
+    /// bounds what [`Model::add_modifiers`] can add (Cauchy–Schwarz).
+    pub fn norm(&self) -> f32 {
+        self.kind
+            .iter()
+            .chain(&self.era)
+            .map(|x| x * x)
+            .sum::<f32>()
+            .sqrt()
+    }
+}
+
+impl Mods {
+    fn norm(&self) -> f32 {
+        (self.kind_val * self.kind_val + self.era.iter().map(|x| x * x).sum::<f32>()).sqrt()
+    }
 }
 
 /// Smoothed inverse document frequency, as scikit-learn's `smooth_idf`.
@@ -564,16 +603,35 @@ impl Model {
         &self.index
     }
 
-    /// The index restricted to the candidates of `kind`, numbered `0..m`, and the title
-    /// index of each number (see `by_kind`).
-    pub(crate) fn kind_index(&self, kind: Kind) -> &(Index, Vec<u32>) {
+    /// The index restricted to the candidates of `kind`, numbered `0..m` (see `by_kind`).
+    pub(crate) fn kind_index(&self, kind: Kind) -> &KindIndex {
         let slot = match kind {
             Kind::Movie => 0,
             Kind::Show => 1,
         };
         self.by_kind[slot].get_or_init(|| {
-            self.index
-                .restricted(|d| self.kind(d) == kind && self.is_candidate(d))
+            let (index, docs) = self
+                .index
+                .restricted(|d| self.kind(d) == kind && self.is_candidate(d));
+            let alpha = self.weights.prior.clamp(0.0, 1.0);
+            // Padded to whole scan blocks; a padding candidate never has content.
+            let padded = docs.len().div_ceil(SCAN_BLOCK) * SCAN_BLOCK;
+            let mut mods_norm: Vec<f32> = docs
+                .iter()
+                .map(|&d| self.mods.get(d as usize).map_or(0.0, Mods::norm))
+                .collect();
+            mods_norm.resize(padded, 0.0);
+            let mut factor: Vec<f32> = docs
+                .iter()
+                .map(|&d| 1.0 - alpha + alpha * self.prior(d as usize))
+                .collect();
+            factor.resize(padded, 0.0);
+            KindIndex {
+                index,
+                docs,
+                mods_norm,
+                factor,
+            }
         })
     }
 }
