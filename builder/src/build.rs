@@ -146,6 +146,75 @@ struct TrendPart {
     popular: Vec<top10::PopularRow>,
     country_rows: BTreeMap<CountryKey, top10::CountryRow>,
     trailer_rows: Vec<youtube::TrailerRow>,
+    names: Top10Names,
+}
+
+/// The distinct names of the Top 10 lists, gathered on the trend thread (while the catalog
+/// is still being read and resolved) so that linking starts from ~4k names, not from the
+/// ~150k rows they come from.
+struct Top10Names {
+    /// Latest week of the global lists; `None` when the global file has no usable row.
+    latest_week: Option<String>,
+    /// Every name with the first week it charted (most-popular names without a chart
+    /// week are dated by the latest week, which accepts titles of any year).
+    first_week: BTreeMap<(String, Kind), String>,
+    /// Names of the global lists, with their number of rows.
+    global: BTreeMap<(String, Kind), u64>,
+    /// Names of the country lists.
+    countries: BTreeSet<(String, Kind)>,
+    /// Names of the most-popular lists.
+    popular: BTreeSet<(String, Kind)>,
+}
+
+impl Top10Names {
+    /// Gathers the names with borrowed keys (one allocation per distinct name).
+    fn gather<'a>(
+        global: &'a [top10::GlobalRow],
+        country_rows: &'a BTreeMap<CountryKey, top10::CountryRow>,
+        popular: &'a [top10::PopularRow],
+    ) -> Top10Names {
+        let latest_week = global.iter().map(|r| r.week.as_str()).max();
+        let mut first: HashMap<(&'a str, Kind), &'a str> = HashMap::default();
+        let mut note = |title: &'a str, kind: Kind, week: &'a str| {
+            let e = first.entry((title, kind)).or_insert(week);
+            if week < *e {
+                *e = week;
+            }
+        };
+        let mut global_rows: HashMap<(&str, Kind), u64> = HashMap::default();
+        for r in global {
+            let kind = category_kind(r.category);
+            note(&r.show_title, kind, &r.week);
+            *global_rows.entry((&r.show_title, kind)).or_default() += 1;
+        }
+        let mut countries: HashSet<(&str, Kind)> = HashSet::default();
+        for r in country_rows.values() {
+            note(&r.show_title, r.kind, &r.week);
+            countries.insert((&r.show_title, r.kind));
+        }
+        let mut popular_names: HashSet<(&str, Kind)> = HashSet::default();
+        if let Some(latest) = latest_week {
+            for r in popular {
+                let kind = category_kind(r.category);
+                note(&r.show_title, kind, latest);
+                popular_names.insert((&r.show_title, kind));
+            }
+        }
+        let owned = |(t, k): (&str, Kind)| (t.to_owned(), k);
+        Top10Names {
+            latest_week: latest_week.map(str::to_owned),
+            first_week: first
+                .into_iter()
+                .map(|(key, week)| (owned(key), week.to_owned()))
+                .collect(),
+            global: global_rows
+                .into_iter()
+                .map(|(key, n)| (owned(key), n))
+                .collect(),
+            countries: countries.into_iter().map(owned).collect(),
+            popular: popular_names.into_iter().map(owned).collect(),
+        }
+    }
 }
 
 /// Reads the Top 10 lists and the trailer statistics. Independent of the catalog, so it
@@ -176,7 +245,8 @@ fn read_trend_sources(data: &Path) -> anyhow::Result<TrendPart> {
         }
         logs.push(log);
     }
-    lap(&mut t, "top 10 read");
+    let names = Top10Names::gather(&global, &country_rows, &popular);
+    lap(&mut t, "top 10 read and names gathered");
     let mut ylog = SourceLog::new("youtube_trailers_2025", youtube::SNAPSHOT_FILE);
     let mut trailer_rows = youtube::read_snapshot(&data.join(youtube::SNAPSHOT_FILE), &mut ylog)?;
     logs.push(ylog);
@@ -195,6 +265,7 @@ fn read_trend_sources(data: &Path) -> anyhow::Result<TrendPart> {
         popular,
         country_rows,
         trailer_rows,
+        names,
     })
 }
 
@@ -218,6 +289,7 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
         popular,
         country_rows,
         trailer_rows,
+        names,
     } = trend_part?;
     logs.extend(trend_logs);
     lap(&mut t, "sources read (two threads)");
@@ -225,81 +297,46 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
     let mut joins = resolved.joins;
     let mut notes = resolved.notes;
 
-    let latest_week = global
-        .iter()
-        .map(|r| r.week.as_str())
-        .max()
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: no usable rows, cannot date the build",
-                data.join(top10::GLOBAL_FILE).display()
-            )
-        })?
-        .to_owned();
+    let latest_week = names.latest_week.clone().ok_or_else(|| {
+        anyhow::anyhow!(
+            "{}: no usable rows, cannot date the build",
+            data.join(top10::GLOBAL_FILE).display()
+        )
+    })?;
 
-    // Every Top 10 name with the first week it charted (most-popular names without a
-    // chart week are dated by the latest week, which accepts titles of any year).
-    let mut names: BTreeMap<(String, Kind), String> = BTreeMap::new();
-    let mut note_name = |title: &str, kind: Kind, week: &str| {
-        let e = names
-            .entry((title.to_owned(), kind))
-            .or_insert_with(|| week.to_owned());
-        if week < e.as_str() {
-            *e = week.to_owned();
-        }
-    };
-    for r in &global {
-        note_name(&r.show_title, category_kind(r.category), &r.week);
-    }
-    for r in country_rows.values() {
-        note_name(&r.show_title, r.kind, &r.week);
-    }
-    for r in &popular {
-        note_name(&r.show_title, category_kind(r.category), &latest_week);
-    }
-    let links = link_top10(&mut drafts, &names);
+    let links = link_top10(&mut drafts, &names.first_week);
     notes.extend(links.notes.iter().cloned());
     lap(&mut t, "top 10 linked");
-    let global_names: BTreeSet<(String, Kind)> = global
-        .iter()
-        .map(|r| (r.show_title.clone(), category_kind(r.category)))
-        .collect();
-    let country_names: BTreeSet<(String, Kind)> = country_rows
-        .values()
-        .map(|r| (r.show_title.clone(), r.kind))
-        .collect();
-    let popular_names: BTreeSet<(String, Kind)> = popular
-        .iter()
-        .map(|r| (r.show_title.clone(), category_kind(r.category)))
-        .collect();
     joins.push(links.join(
         "top10_global titles → catalog",
         &drafts,
-        global_names.iter(),
+        names.global.keys(),
     ));
-    let global_rows_matched = global
+    let global_rows_matched: u64 = names
+        .global
         .iter()
-        .filter(|r| {
+        .filter(|(name, _)| {
             links
                 .by_name
-                .get(&(r.show_title.clone(), category_kind(r.category)))
+                .get(*name)
                 .is_some_and(|&i| !drafts[i].trend_only)
         })
-        .count();
+        .map(|(_, rows)| rows)
+        .sum();
     joins.push(JoinReport {
         name: "top10_global rows → catalog".into(),
-        matched: global_rows_matched as u64,
+        matched: global_rows_matched,
         total: global.len() as u64,
     });
     joins.push(links.join(
         "top10_countries titles → catalog",
         &drafts,
-        country_names.iter(),
+        names.countries.iter(),
     ));
     joins.push(links.join(
         "top10_most_popular titles → catalog",
         &drafts,
-        popular_names.iter(),
+        names.popular.iter(),
     ));
 
     let keys: Vec<(Option<String>, String)> = trailer_rows
@@ -332,6 +369,17 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
     // Interning (people, descriptions, source refs) needs only the drafts and the trend
     // tables only the links: build them on both cores.
     std::thread::scope(|s| {
+        // Descriptions are cut and stemmed on one thread, people and titles interned on
+        // another, while this one assembles the trend tables.
+        let describing = s.spawn(|| {
+            let descriptions: Vec<String> = order
+                .iter()
+                .map(|&i| shorten(&drafts[i].rec.description, MAX_DESCRIPTION))
+                .collect();
+            // Stemmed here, once, so neither the browser nor the metrics stem descriptions.
+            let terms = engine::text::index_descriptions(descriptions.iter().map(String::as_str));
+            (descriptions, terms)
+        });
         let interning = s.spawn(|| intern(order.iter().map(|&i| &drafts[i])));
         // Weeks table: every week any list covers.
         let mut weeks: BTreeSet<&str> = global.iter().map(|r| r.week.as_str()).collect();
@@ -453,9 +501,16 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
             a.title == b.title && a.video_id == b.video_id && a.fetched == b.fetched
         });
 
-        let catalog = interning
+        let mut catalog = interning
             .join()
             .map_err(|_| anyhow::anyhow!("interning the catalog panicked"))?;
+        let (descriptions, terms) = describing
+            .join()
+            .map_err(|_| anyhow::anyhow!("indexing the descriptions panicked"))?;
+        for (t, d) in catalog.titles.iter_mut().zip(descriptions) {
+            t.description = d;
+        }
+        catalog.terms = terms;
         lap(&mut t, "catalog interned and trends assembled");
         let sources: Vec<_> = logs.into_iter().map(SourceLog::finish).collect();
         notes.sort_by(|a, b| {
@@ -502,7 +557,7 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
 }
 
 /// Interns people, genres and countries into sorted tables and converts the drafts (given
-/// in final order) to engine titles.
+/// in final order) to engine titles, leaving descriptions and terms to `assemble`.
 fn intern<'a>(drafts: impl Iterator<Item = &'a Draft> + Clone) -> Catalog {
     let mut credits: HashMap<&str, u32> = HashMap::default();
     for d in drafts.clone() {
@@ -519,8 +574,9 @@ fn intern<'a>(drafts: impl Iterator<Item = &'a Draft> + Clone) -> Catalog {
             .filter(|(i, p)| *i < CAST_ALWAYS || credits.get(p.as_str()).is_some_and(|&n| n >= 2))
             .map(|(_, p)| p.as_str())
     };
-    let mut people: BTreeSet<&str> = BTreeSet::new();
-    let mut countries: BTreeSet<&str> = BTreeSet::new();
+    // Hashed, then sorted once: cheaper than ~90k ordered insertions.
+    let mut people: HashSet<&str> = HashSet::default();
+    let mut countries: HashSet<&str> = HashSet::default();
     for d in drafts.clone() {
         people.extend(
             d.rec
@@ -532,8 +588,13 @@ fn intern<'a>(drafts: impl Iterator<Item = &'a Draft> + Clone) -> Catalog {
         people.extend(kept_cast(d));
         countries.extend(d.rec.countries.iter().map(String::as_str));
     }
-    let people: Vec<String> = people.into_iter().map(str::to_owned).collect();
-    let countries: Vec<String> = countries.into_iter().map(str::to_owned).collect();
+    let sorted = |set: HashSet<&str>| {
+        let mut v: Vec<&str> = set.into_iter().collect();
+        v.sort_unstable();
+        v.into_iter().map(str::to_owned).collect::<Vec<String>>()
+    };
+    let people = sorted(people);
+    let countries = sorted(countries);
     let genres: Vec<String> = crate::vocab::GENRES
         .iter()
         .map(|g| (*g).to_owned())
@@ -562,7 +623,8 @@ fn intern<'a>(drafts: impl Iterator<Item = &'a Draft> + Clone) -> Catalog {
                 title: r.title.clone(),
                 kind: r.kind,
                 year: r.year,
-                description: shorten(&r.description, MAX_DESCRIPTION),
+                // Cut and stemmed on their own thread (see `assemble`).
+                description: String::new(),
                 genres: r.genres.iter().filter_map(|g| genre_ix(g)).collect(),
                 directors: r
                     .directors
@@ -585,16 +647,13 @@ fn intern<'a>(drafts: impl Iterator<Item = &'a Draft> + Clone) -> Catalog {
             }
         })
         .collect();
-    let mut catalog = Catalog {
+    Catalog {
         titles,
         people,
         genres,
         countries,
         terms: Default::default(),
-    };
-    // Stemmed here, once, so neither the browser nor the metrics stem descriptions.
-    catalog.index_terms();
-    catalog
+    }
 }
 
 /// The title's source references for the bundle: every source name is kept (the title

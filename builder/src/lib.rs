@@ -6,6 +6,7 @@ pub mod build;
 pub mod fsutil;
 pub mod link;
 pub mod matching;
+pub mod par;
 pub mod recommend;
 pub mod refresh;
 pub mod report;

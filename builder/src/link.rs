@@ -138,24 +138,9 @@ pub fn link_top10(drafts: &mut Vec<Draft>, names: &BTreeMap<(String, Kind), Stri
     // Matching (fuzzy matching above all) is read-only: do it on both cores, then apply
     // the results in name order, which keeps the output deterministic.
     let names: Vec<(&(String, Kind), &String)> = names.iter().collect();
-    let half = names.len().div_ceil(2);
     let catalog: &[Draft] = drafts;
-    let index = &index;
-    let match_all = |part: &[(&(String, Kind), &String)]| -> Vec<_> {
-        part.iter()
-            .map(|(name, week)| match_name(index, catalog, n_catalog, name, week))
-            .collect()
-    };
-    let matched: Vec<NameMatch> = std::thread::scope(|s| {
-        let (first, second) = names.split_at(half);
-        let other = s.spawn(|| match_all(second));
-        let mut out = match_all(first);
-        out.extend(
-            other
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        );
-        out
+    let matched: Vec<NameMatch> = crate::par::map_ordered(&names, |(name, week)| {
+        match_name(&index, catalog, n_catalog, name, week)
     });
     let mut links = Top10Links::default();
     let mut trend_ids: HashMap<String, usize> = HashMap::default();

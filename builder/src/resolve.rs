@@ -221,6 +221,30 @@ fn year_gap(a: Option<u16>, b: Option<u16>) -> Option<u16> {
     Some(a?.abs_diff(b?))
 }
 
+/// The JustWatch/live draft a Kaggle record belongs to, with the match score: same title
+/// key and year within one, else (series, whose Kaggle year is often the latest season's)
+/// the only same-key series, else the best fuzzy match within a year.
+fn match_kaggle(index: &Index, drafts: &[Draft], k: &CatalogRecord) -> Option<(usize, f32)> {
+    let key = title_key(&k.title);
+    let cands = index.exact(&key, k.kind);
+    let close = cands
+        .iter()
+        .filter_map(|&i| year_gap(k.year, drafts[i].rec.year).map(|g| (g, i)))
+        .filter(|&(g, _)| g <= 1)
+        .min();
+    match close {
+        Some((g, i)) => Some((i, if g == 0 { 1.0 } else { SCORE_YEAR_OFF_BY_ONE })),
+        None if k.kind == Kind::Show && cands.len() == 1 => {
+            Some((cands[0], SCORE_SERIES_YEAR_DRIFT))
+        }
+        None => index
+            .fuzzy(drafts, &key, k.kind, |d| {
+                year_gap(k.year, d.rec.year).is_some_and(|g| g <= 1)
+            })
+            .map(|(i, s)| (i, s as f32)),
+    }
+}
+
 /// Merges the catalog sources. `live`, `jw23`, `jw22`, `kaggle` are the records read.
 pub fn resolve(
     live: Vec<CatalogRecord>,
@@ -288,25 +312,9 @@ pub fn resolve(
     let mut leftovers: Vec<CatalogRecord> = Vec::new();
     let n_kaggle = kaggle.len() as u64;
     let mut kaggle_matched = 0u64;
-    for k in kaggle {
-        let key = title_key(&k.title);
-        let cands = index.exact(&key, k.kind);
-        let close = cands
-            .iter()
-            .filter_map(|&i| year_gap(k.year, drafts[i].rec.year).map(|g| (g, i)))
-            .filter(|&(g, _)| g <= 1)
-            .min();
-        let hit = match close {
-            Some((g, i)) => Some((i, if g == 0 { 1.0 } else { SCORE_YEAR_OFF_BY_ONE })),
-            None if k.kind == Kind::Show && cands.len() == 1 => {
-                Some((cands[0], SCORE_SERIES_YEAR_DRIFT))
-            }
-            None => index
-                .fuzzy(&drafts, &key, k.kind, |d| {
-                    year_gap(k.year, d.rec.year).is_some_and(|g| g <= 1)
-                })
-                .map(|(i, s)| (i, s as f32)),
-        };
+    // Matching reads only the drafts: on all cores, applied below in Kaggle order.
+    let hits = crate::par::map_ordered(&kaggle, |k| match_kaggle(&index, &drafts, k));
+    for (k, hit) in kaggle.into_iter().zip(hits) {
         match hit {
             Some((i, score)) => {
                 kaggle_matched += 1;

@@ -114,30 +114,10 @@ fn parallel_lists<R: Recommender + Sync>(
     kind: Kind,
     queries: &[usize],
 ) -> Vec<(Vec<usize>, Option<metrics::Spread>)> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 16);
-    let chunk = queries.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = queries
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    metrics::lists(rec, catalog, kind, K, part)
-                        .into_iter()
-                        .map(|list| {
-                            let spread = metrics::spread(rec, catalog, &list);
-                            (list, spread)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+    crate::par::map_ordered(queries, |&q| {
+        let list = rec.top_k(catalog, q, kind, K);
+        let spread = metrics::spread(rec, catalog, &list);
+        (list, spread)
     })
 }
 

@@ -382,7 +382,7 @@ struct Terms {
     display: Vec<String>,
 }
 
-fn collect_terms(catalog: &Catalog) -> Terms {
+fn collect_terms<'a>(descriptions: impl Iterator<Item = &'a str>) -> Terms {
     let tok = Tokenizer::default();
     // Stemming and stop-word checks are the costly steps, so each distinct word is looked
     // at once and remembered (u32::MAX: not a content word).
@@ -397,11 +397,11 @@ fn collect_terms(catalog: &Catalog) -> Terms {
     let mut stem_ids: HashMap<String, u32, FnvBuild> =
         HashMap::with_capacity_and_hasher(1 << 15, FnvBuild::default());
     let mut df: Vec<u32> = Vec::new();
-    let mut per_title = Vec::with_capacity(catalog.titles.len());
+    let mut per_title = Vec::with_capacity(descriptions.size_hint().0);
     let mut seen_stamp: Vec<u32> = Vec::new();
-    for (ti, t) in catalog.titles.iter().enumerate() {
+    for (ti, description) in descriptions.enumerate() {
         let mut counts: Vec<(u32, u32)> = Vec::new();
-        for_each_word(&t.description, |w| {
+        for_each_word(description, |w| {
             let key = hash_word(w);
             let wid = match word_ids.get(&key) {
                 Some(&id) => id,
@@ -470,7 +470,13 @@ fn collect_terms(catalog: &Catalog) -> Terms {
 /// by falling document frequency (ties by display word), which keeps common ids small in
 /// the bundle.
 pub fn index_terms(catalog: &Catalog) -> TermIndex {
-    let terms = collect_terms(catalog);
+    index_descriptions(catalog.titles.iter().map(|t| t.description.as_str()))
+}
+
+/// [`index_terms`] over the descriptions alone (one per title, in title order), so a
+/// builder can index them while the rest of the catalog is still being assembled.
+pub fn index_descriptions<'a>(descriptions: impl Iterator<Item = &'a str>) -> TermIndex {
+    let terms = collect_terms(descriptions);
     let mut kept: Vec<u32> = (0..terms.df.len() as u32)
         .filter(|&s| terms.df[s as usize] >= 2)
         .collect();
