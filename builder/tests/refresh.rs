@@ -312,3 +312,83 @@ fn truncated_download_is_refused() {
     assert!(err.contains(":2:1: 4 fields, header has 9"), "{err}");
     assert_eq!(snapshot(data.path()), before);
 }
+
+/// A server that answers the Top 10 request with headers and part of the body, then
+/// stalls with the connection open: the client is mid-download. Returns its base URL and
+/// a receiver that fires once the partial body is out.
+fn serve_half_a_file() -> (String, std::sync::mpsc::Receiver<()>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (sent, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let mut request = [0u8; 4096];
+            let _ = conn.read(&mut request);
+            let body =
+                format!("{GLOBAL}2026-07-26\tFilms (English)\t1\tNew Film\tN/A\t100\t1.5\t66\t1\n");
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/tab-separated-values\r\nContent-Length: {}\r\n\r\n",
+                body.len() * 1000
+            );
+            let _ = conn.write_all(head.as_bytes());
+            let _ = conn.write_all(body.as_bytes());
+            let _ = conn.flush();
+            let _ = sent.send(());
+            // Keep the connection open (and stalled) until the client is gone.
+            std::thread::spawn(move || {
+                let mut sink = [0u8; 64];
+                while conn.read(&mut sink).is_ok_and(|n| n > 0) {}
+            });
+        }
+    });
+    (format!("http://{addr}"), rx)
+}
+
+#[test]
+fn a_refresh_killed_mid_download_changes_nothing_and_the_next_cleans_up() {
+    let (base, partial_sent) = serve_half_a_file();
+    let data = data_dir();
+    // What a refresh killed between writing and renaming leaves behind (u32::MAX is no
+    // live process).
+    let leftover = data
+        .path()
+        .join("netflix_top10")
+        .join(format!(".all-weeks-global.tsv.tmp-{}", u32::MAX));
+    std::fs::write(&leftover, b"half a fi").unwrap();
+    let before = snapshot(data.path());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_builder"))
+        .args(["refresh", "--no-countries", "--data"])
+        .arg(data.path())
+        .args(["--netflix-base", &base])
+        .env_remove("RAPIDAPI_KEY")
+        .env_remove("YOUTUBE_API_KEY")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    partial_sent
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the refresh never asked for the Top 10 file");
+    std::thread::sleep(Duration::from_millis(100));
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success());
+    assert_eq!(
+        snapshot(data.path()),
+        before,
+        "a killed refresh changed data/"
+    );
+
+    // The next refresh succeeds, keeps every old row and removes the leftover.
+    let (base, _fake) = serve(Mode::Ok);
+    let mut cfg = config(data.path(), &base);
+    cfg.sa_key = None;
+    cfg.yt_key = None;
+    builder::refresh::run(&cfg).unwrap();
+    assert!(!leftover.exists(), "stale temporary file kept");
+    let global =
+        std::fs::read_to_string(data.path().join("netflix_top10/all-weeks-global.tsv")).unwrap();
+    assert!(global.contains("Shipwrecked: Nightmare at Sea"), "{global}");
+    assert!(global.contains("New Film"), "{global}");
+}
