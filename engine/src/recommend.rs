@@ -336,9 +336,9 @@ pub(crate) fn like_top_k(
     // once it is full, a candidate whose score cannot reach the k-th (its content plus the
     // most its type and era can add, times its prior factor) is skipped unscored: about
     // 60% of a film's candidates are hits, but only ~2% can still enter its top 10. The
-    // test runs on blocks of candidates without a branch per candidate (so it vectorises
-    // and "is this a hit" is no coin toss for the branch predictor); only a block holding
-    // a possible entry is looked at one by one. The accumulator is zeroed as it is read,
+    // test runs on blocks of candidates without a branch per candidate ("is this a hit"
+    // alone would be a coin toss the branch predictor loses); only a block holding a
+    // possible entry is looked at one by one. The accumulator is zeroed as it is read,
     // ready for the next query.
     const BLOCK: usize = crate::model::SCAN_BLOCK;
     let best = &mut s.scored;
@@ -471,8 +471,9 @@ mod tests {
     #[test]
     fn fast_path_matches_recommend() {
         let c = synth::catalog(800, 7);
-        // The fast path skips candidates by a bound that involves the prior and the
-        // type and era weights: check it with none, the default, and nothing but them.
+        // The fast path skips candidates by a bound that involves the prior and the type
+        // and era weights: check it with the defaults, with no prior, and with a full
+        // prior and heavy type and era weights.
         let weights = [
             Weights::default(),
             Weights {
