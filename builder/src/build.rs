@@ -59,8 +59,6 @@ pub fn run(data: &Path, out: &Path) -> anyhow::Result<String> {
     let (bytes, details) = bundle.encode_both()?;
     lap(&mut t, "bundle encoded");
     let report_json = serde_json::to_vec_pretty(&bundle.body.report)?;
-    // A build killed while writing leaves temporary files beside the (intact) outputs.
-    crate::fsutil::remove_stale_temps(out);
     // Details first: a reader that sees the new core finds its details already there (a
     // crash in between leaves the old core, whose details are refused as mismatched, and
     // the next build fixes both).

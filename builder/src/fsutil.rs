@@ -6,7 +6,8 @@ use std::path::Path;
 use anyhow::Context;
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed and
-/// synced, then renamed over the target. A crash leaves either the old file or the new one.
+/// synced, then renamed over the target. A crash leaves either the old file or the new one
+/// (plus its temporary file, which the next write into that directory removes).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path
         .parent()
@@ -23,6 +24,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
+    } else {
+        remove_stale_temps(dir);
     }
     result.with_context(|| format!("writing {}", path.display()))
 }
@@ -36,7 +39,7 @@ fn temp_prefix(name: &str) -> String {
 /// killed between creating and renaming them. Files of a process that is still running are
 /// kept (it may be writing now). The targets themselves are never touched: a killed write
 /// leaves the previous file complete. Returns the paths removed.
-pub fn remove_stale_temps(dir: &Path) -> Vec<std::path::PathBuf> {
+fn remove_stale_temps(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut removed = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return removed;

@@ -283,7 +283,8 @@ pub fn recommend(model: &Model, catalog: &Catalog, query: &Query) -> Vec<Recomme
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     acc: Vec<f32>,
-    scored: Vec<(usize, f32)>,
+    /// The k best so far of the current query, in rank order.
+    best: Vec<(usize, f32)>,
 }
 
 /// The indices `recommend` returns for `Query::like(query, k)` restricted to `kind`, without
@@ -315,7 +316,7 @@ pub(crate) fn like_top_k(
         s.acc.resize(m, 0.0);
     }
     let acc = &mut s.acc[..m];
-    s.scored.clear();
+    s.best.clear();
     let alpha = model.weights().prior.clamp(0.0, 1.0);
     let q = query_vector(model, &[query], &[]);
     if q.iter().any(|&(_, x)| x <= 0.0) {
@@ -341,7 +342,7 @@ pub(crate) fn like_top_k(
     // possible entry is looked at one by one. The accumulator is zeroed as it is read,
     // ready for the next query.
     const BLOCK: usize = crate::model::SCAN_BLOCK;
-    let best = &mut s.scored;
+    let best = &mut s.best;
     let mut kth = f32::NEG_INFINITY;
     // The margin covers rounding: the bound is summed in another order than the score,
     // so it may come out a few ulps low.

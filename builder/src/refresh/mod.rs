@@ -103,17 +103,6 @@ pub fn run(cfg: &RefreshConfig) -> anyhow::Result<String> {
         out.push_str("dry run: nothing written\n");
         return Ok(out);
     }
-    // A refresh killed while writing leaves its temporary files beside the (intact)
-    // targets; clear them before writing again.
-    let mut dirs: Vec<PathBuf> = changes
-        .iter()
-        .filter_map(|c| cfg.data.join(&c.file).parent().map(Path::to_path_buf))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        crate::fsutil::remove_stale_temps(d);
-    }
     for c in &changes {
         write_atomic(&cfg.data.join(&c.file), &c.bytes)?;
     }
