@@ -9,7 +9,7 @@ TARGET := $${CARGO_TARGET_DIR:-target}
 serve:
 	scripts/setup.sh
 	$(ENV) cargo build --profile release-native -p builder -p proxy
-	$(TARGET)/release-native/builder build --data data --out public
+	$(TARGET)/release-native/builder build --out public
 	$(ENV) trunk build --release
 	$(TARGET)/release-native/proxy --addr 127.0.0.1:8080 --site dist
 
@@ -23,7 +23,7 @@ test:
 	$(ENV) cargo test --workspace
 	# The builder binary `cargo test --workspace` just built: `cargo run -p builder` would
 	# resolve features differently and recompile half the dependency tree.
-	$(TARGET)/debug/builder build --data data --out public
+	$(TARGET)/debug/builder build --out public
 	$(ENV) trunk build --release
 	# The same site under a sub-path, as GitHub Pages serves it, for the offline/PWA test.
 	$(ENV) trunk build --release --public-url /wtw/ --dist dist-wtw

@@ -12,6 +12,7 @@ use engine::trends::{Category, Country, CountryRun, PopularEntry, Trailer, Trend
 use engine::{Bundle, Catalog, Kind, Title};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use crate::datadirs::DataDirs;
 use crate::fsutil::write_atomic;
 use crate::link::{link_top10, link_trailers};
 use crate::resolve::{resolve, Draft};
@@ -42,19 +43,29 @@ pub const MAX_DESCRIPTION: usize = 200;
 /// Directors kept per title.
 pub const MAX_DIRECTORS: usize = 5;
 
-/// Builds the bundle from `data` into `out`, writing `bundle.bin`, `details.bin` and
-/// `report.json`, and
-/// returns the printable report. Nothing is written when a source is fatally broken, so
-/// the previous outputs stay in place.
-pub fn run(data: &Path, out: &Path) -> anyhow::Result<String> {
+/// What `builder build` does besides reading the sources.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The project's metrics history (JSON lines), read into the bundle.
+    pub history: std::path::PathBuf,
+    /// Append this build's metrics to `history` (the weekly workflow asks for it; tests
+    /// and local builds do not, so they never change a tracked file).
+    pub record_metrics: bool,
+}
+
+/// Builds the bundle from the data in `dirs` into `out`, writing `bundle.bin`,
+/// `details.bin` and `report.json`, and returns the printable report. Nothing is written
+/// when a source is fatally broken, so the previous outputs stay in place.
+pub fn run(dirs: &DataDirs, out: &Path, opts: &BuildOptions) -> anyhow::Result<String> {
+    dirs.require_some()?;
     let started = std::time::Instant::now();
-    let mut bundle = assemble(data)?;
+    let mut bundle = assemble(dirs)?;
     tracing::info!(
         ms = started.elapsed().as_millis() as u64,
         "sources read, resolved and linked"
     );
     let mut t = std::time::Instant::now();
-    crate::train::attach_metrics(data, &mut bundle, true)?;
+    crate::train::attach_metrics(&opts.history, &mut bundle, opts.record_metrics)?;
     lap(&mut t, "metrics attached");
     let (bytes, details) = bundle.encode_both()?;
     lap(&mut t, "bundle encoded");
@@ -106,16 +117,20 @@ struct CatalogPart {
 }
 
 /// Reads and resolves the catalog sources (Kaggle, JustWatch, Streaming Availability).
-fn read_catalog(data: &Path) -> anyhow::Result<CatalogPart> {
+fn read_catalog(dirs: &DataDirs) -> anyhow::Result<CatalogPart> {
     let mut t = std::time::Instant::now();
     let mut logs: Vec<SourceLog> = Vec::new();
     // JustWatch 2022 is read on its own thread: with the Top 10 thread that keeps both
     // cores busy until the resolve step, which needs every catalog source.
     let (kaggle_read, jw23_read, jw22_read) = std::thread::scope(|s| {
-        let jw22 = s.spawn(|| justwatch::read(data, justwatch::JW_2022));
+        let jw22 = s.spawn(|| justwatch::read(dirs, justwatch::JW_2022));
         let mut klog = SourceLog::new(kaggle::SOURCE, kaggle::FILE);
-        let kaggle_rows = kaggle::read(data, &mut klog).map(|rows| (rows, klog));
-        let jw23 = justwatch::read(data, justwatch::JW_2023);
+        let kaggle_rows = match dirs.source(kaggle::FILE) {
+            Some(path) => kaggle::read(&path, &mut klog),
+            None => Ok(Vec::new()),
+        }
+        .map(|rows| (rows, klog));
+        let jw23 = justwatch::read(dirs, justwatch::JW_2023);
         let jw22 = jw22
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -129,8 +144,8 @@ fn read_catalog(data: &Path) -> anyhow::Result<CatalogPart> {
     let (jw22, l1, l2) = jw22_read?;
     logs.extend([l1, l2]);
     let mut slog = SourceLog::new(jsonl::SOURCE, jsonl::FILE);
-    let live = jsonl::read(data, &mut slog)?;
-    if data.join(jsonl::FILE).exists() {
+    let live = jsonl::read(&dirs.file(jsonl::FILE), &mut slog)?;
+    if dirs.has(jsonl::FILE) {
         logs.push(slog);
     }
     lap(&mut t, "catalog sources read");
@@ -217,26 +232,66 @@ impl Top10Names {
     }
 }
 
+/// Reads the global weekly lists of every layer (snapshot, then live). A later layer's row
+/// replaces an earlier one with the same (week, list, rank): Netflix corrects rows after
+/// the fact, and the live copy is the newer. Missing everywhere is fatal: the lists date
+/// the build.
+fn read_global_layers(
+    dirs: &DataDirs,
+    logs: &mut Vec<SourceLog>,
+) -> anyhow::Result<Vec<top10::GlobalRow>> {
+    let mut layers = dirs.layers(top10::GLOBAL_FILE);
+    if layers.is_empty() {
+        // Not found anywhere: let the reader name the expected file.
+        layers.push(dirs.file(top10::GLOBAL_FILE));
+    }
+    let mut merged: BTreeMap<(String, Category, u8), top10::GlobalRow> = BTreeMap::new();
+    let single = layers.len() == 1;
+    let mut only = Vec::new();
+    for (i, path) in layers.iter().enumerate() {
+        let name = if i == 0 { "top10_global" } else { "top10_global_live" };
+        let mut log = SourceLog::new(name, top10::GLOBAL_FILE);
+        let rows = top10::read_global(path, &mut log)?;
+        logs.push(log);
+        if single {
+            only = rows;
+        } else {
+            for r in rows {
+                merged.insert((r.week.clone(), r.category, r.rank), r);
+            }
+        }
+    }
+    Ok(if single {
+        only
+    } else {
+        merged.into_values().collect()
+    })
+}
+
 /// Reads the Top 10 lists and the trailer statistics. Independent of the catalog, so it
 /// runs on its own thread while the catalog is read and resolved.
-fn read_trend_sources(data: &Path) -> anyhow::Result<TrendPart> {
+fn read_trend_sources(dirs: &DataDirs) -> anyhow::Result<TrendPart> {
     let mut t = std::time::Instant::now();
     let mut logs: Vec<SourceLog> = Vec::new();
-    let mut glog = SourceLog::new("top10_global", top10::GLOBAL_FILE);
-    let global = top10::read_global(&data.join(top10::GLOBAL_FILE), &mut glog)?;
-    logs.push(glog);
+    let global = read_global_layers(dirs, &mut logs)?;
     let mut plog = SourceLog::new("top10_most_popular", top10::POPULAR_FILE);
-    let popular = top10::read_popular(&data.join(top10::POPULAR_FILE), &mut plog)?;
+    let popular = match dirs.source(top10::POPULAR_FILE) {
+        Some(path) => top10::read_popular(&path, &mut plog)?,
+        None => Vec::new(),
+    };
     logs.push(plog);
     let mut country_rows: BTreeMap<CountryKey, top10::CountryRow> = BTreeMap::new();
     for (name, file) in [
         ("top10_countries", top10::COUNTRIES_FILE),
         ("top10_countries_live", top10::COUNTRIES_LIVE_FILE),
     ] {
-        let path = data.join(file);
-        if file == top10::COUNTRIES_LIVE_FILE && !path.exists() {
+        let Some(path) = (if file == top10::COUNTRIES_LIVE_FILE {
+            dirs.layers(file).pop()
+        } else {
+            dirs.source(file)
+        }) else {
             continue;
-        }
+        };
         let mut log = SourceLog::new(name, file);
         // Later files (the live one) replace rows with the same key: Netflix renames
         // season titles after the fact.
@@ -248,14 +303,14 @@ fn read_trend_sources(data: &Path) -> anyhow::Result<TrendPart> {
     let names = Top10Names::gather(&global, &country_rows, &popular);
     lap(&mut t, "top 10 read and names gathered");
     let mut ylog = SourceLog::new("youtube_trailers_2025", youtube::SNAPSHOT_FILE);
-    let mut trailer_rows = youtube::read_snapshot(&data.join(youtube::SNAPSHOT_FILE), &mut ylog)?;
+    let mut trailer_rows = match dirs.source(youtube::SNAPSHOT_FILE) {
+        Some(path) => youtube::read_snapshot(&path, &mut ylog)?,
+        None => Vec::new(),
+    };
     logs.push(ylog);
-    if data.join(youtube::LIVE_FILE).exists() {
+    if let Some(path) = dirs.layers(youtube::LIVE_FILE).pop() {
         let mut log = SourceLog::new("youtube_live", youtube::LIVE_FILE);
-        trailer_rows.extend(youtube::read_live(
-            &data.join(youtube::LIVE_FILE),
-            &mut log,
-        )?);
+        trailer_rows.extend(youtube::read_live(&path, &mut log)?);
         logs.push(log);
     }
     lap(&mut t, "trailers read");
@@ -270,13 +325,13 @@ fn read_trend_sources(data: &Path) -> anyhow::Result<TrendPart> {
 }
 
 /// Reads the sources, resolves and links them, and assembles the bundle in memory.
-pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
+pub fn assemble(dirs: &DataDirs) -> anyhow::Result<Bundle> {
     let mut t = std::time::Instant::now();
     // The two source groups are independent: read them on both cores. Errors keep their
     // order of precedence (catalog first), so a broken snapshot reports the same error.
     let (catalog_part, trend_part) = std::thread::scope(|s| {
-        let trends = s.spawn(|| read_trend_sources(data));
-        let catalog = read_catalog(data);
+        let trends = s.spawn(|| read_trend_sources(dirs));
+        let catalog = read_catalog(dirs);
         let trends = trends
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the Top 10 sources panicked")));
@@ -300,7 +355,7 @@ pub fn assemble(data: &Path) -> anyhow::Result<Bundle> {
     let latest_week = names.latest_week.clone().ok_or_else(|| {
         anyhow::anyhow!(
             "{}: no usable rows, cannot date the build",
-            data.join(top10::GLOBAL_FILE).display()
+            dirs.file(top10::GLOBAL_FILE).display()
         )
     })?;
 

@@ -3,6 +3,7 @@
 //! Only this crate knows the source file formats; everything downstream sees engine types.
 
 pub mod build;
+pub mod datadirs;
 pub mod fsutil;
 pub mod link;
 pub mod matching;

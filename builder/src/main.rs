@@ -12,29 +12,65 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Builds the recommendations bundle from the Netflix Top 10, catalog and trailer data.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version, about, after_help = DATA_RULE)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// Where data comes from, shown by `--help` (README and ARCHITECTURE say the same).
+const DATA_RULE: &str = "\
+Where data comes from:
+  snapshot  read-only source files: --data DIR, else $WTW_DATA, else ../shared/data
+            when it exists (the workspace snapshot beside the checkout).
+  live      the project's own directory, written by `builder refresh`: --live DIR,
+            else $WTW_LIVE, else data/live (git-ignored). Same relative paths as the
+            snapshot; a live catalog file replaces the snapshot's, and Top 10 and
+            trailer rows are merged by key with the live row winning.
+With neither, every command stops with an error naming both ways to get data.";
+
+/// The snapshot and live directories, as every data-reading command takes them.
+#[derive(clap::Args)]
+struct DataArgs {
+    /// Snapshot directory (read-only) [default: $WTW_DATA, else ../shared/data].
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Live directory written by `refresh` [default: $WTW_LIVE, else data/live].
+    #[arg(long)]
+    live: Option<PathBuf>,
+}
+
+impl DataArgs {
+    fn locate(self) -> anyhow::Result<builder::datadirs::DataDirs> {
+        builder::datadirs::DataDirs::locate(self.data, self.live)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Reads the snapshot in DATA and writes the bundle into OUT (offline, deterministic).
+    /// Reads the snapshot and live data and writes the bundle into OUT (offline,
+    /// deterministic: the same inputs give the same bytes).
+    #[command(after_help = DATA_RULE)]
     Build {
-        /// Directory holding the source snapshot.
-        #[arg(long, default_value = "data")]
-        data: PathBuf,
+        #[command(flatten)]
+        dirs: DataArgs,
         /// Directory the bundle is written into.
         #[arg(long, default_value = "public")]
         out: PathBuf,
+        /// The project's metrics history (JSON lines) put into the bundle.
+        #[arg(long, default_value = builder::train::DEFAULT_HISTORY)]
+        metrics_history: PathBuf,
+        /// Append this build's metrics to the history (the weekly workflow does).
+        #[arg(long)]
+        record_metrics: bool,
     },
     /// Fetches fresh Top 10 lists (and, with RAPIDAPI_KEY / YOUTUBE_API_KEY set, the catalog
-    /// and trailer statistics) and merges them into DATA. Writes nothing unless all succeed.
+    /// and trailer statistics) and merges them into the live directory, over the snapshot.
+    /// Writes nothing unless all succeed.
+    #[command(after_help = DATA_RULE)]
     Refresh {
-        /// Directory holding the source snapshot.
-        #[arg(long, default_value = "data")]
-        data: PathBuf,
+        #[command(flatten)]
+        dirs: DataArgs,
         /// Print what would change without writing.
         #[arg(long)]
         dry_run: bool,
@@ -69,19 +105,28 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { data, out } => builder::build::run(&data, &out).map(|summary| {
-            println!("{summary}");
+        Command::Build {
+            dirs,
+            out,
+            metrics_history,
+            record_metrics,
+        } => dirs.locate().and_then(|dirs| {
+            let opts = builder::build::BuildOptions {
+                history: metrics_history,
+                record_metrics,
+            };
+            builder::build::run(&dirs, &out, &opts).map(|summary| println!("{summary}"))
         }),
         Command::Refresh {
-            data,
+            dirs,
             dry_run,
             netflix_base,
             sa_base,
             country,
             youtube_base,
             no_countries,
-        } => {
-            let mut cfg = builder::refresh::RefreshConfig::new(data);
+        } => dirs.locate().and_then(|dirs| {
+            let mut cfg = builder::refresh::RefreshConfig::new(dirs);
             cfg.dry_run = dry_run;
             cfg.countries = !no_countries;
             cfg.sa_country = country.to_lowercase();
@@ -95,7 +140,7 @@ fn main() -> ExitCode {
                 cfg.yt_base = b;
             }
             builder::refresh::run(&cfg).map(|out| print!("{out}"))
-        }
+        }),
         Command::Recommend(args) => builder::recommend::run(&args).map(|out| print!("{out}")),
     };
     match result {

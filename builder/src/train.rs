@@ -1,5 +1,5 @@
 //! Training and offline evaluation at build time: computes the metrics for this build,
-//! appends them to the history in the data directory and puts the history in the bundle.
+//! appends them to the project's history when asked and puts the history in the bundle.
 //!
 //! "Training" is building the content model with the configured weights; the metrics are
 //! those of `engine::metrics` (MAP@10 on shared genres, coverage, intra-list similarity,
@@ -17,43 +17,50 @@ use engine::Bundle;
 
 use crate::fsutil::write_atomic;
 
-/// File name of the metrics history inside the data directory.
+/// File name of the metrics history inside the project's `data/` directory.
 pub const HISTORY_FILE: &str = "metrics_history.jsonl";
+/// The project's metrics history, relative to the checkout (tracked in git).
+pub const DEFAULT_HISTORY: &str = "data/metrics_history.jsonl";
 
 /// List length the metrics are computed at.
 pub const K: usize = 10;
 
-/// Computes this build's metrics and attaches the metrics history to `bundle`.
-/// `record` appends to `data/metrics_history.jsonl` (skipped when unchanged).
-pub fn attach_metrics(data: &Path, bundle: &mut Bundle, record: bool) -> anyhow::Result<()> {
+/// Computes this build's metrics and attaches the metrics history read from `path` to
+/// `bundle`. `record` appends this build's line to `path` (skipped when unchanged). The
+/// line is stamped with the clock only when recorded: otherwise it carries the data week,
+/// so a build's output depends on nothing but its inputs.
+pub fn attach_metrics(path: &Path, bundle: &mut Bundle, record: bool) -> anyhow::Result<()> {
     let weights = Weights::default();
     let model = Model::build(&bundle.body.catalog, &weights);
     let values = evaluate(&model, &bundle.body.catalog);
     let git_rev = if bundle.header.git_rev != "unknown" && !bundle.header.git_rev.is_empty() {
         bundle.header.git_rev.clone()
     } else {
-        git_revision(data)
+        code_revision()
     };
     let current = MetricsRecord {
-        time: now_rfc3339(),
+        time: if record {
+            now_rfc3339()
+        } else {
+            bundle.header.build_time.clone()
+        },
         git_rev,
         weights: weights.as_pairs(),
         values,
     };
-    let path = data.join(HISTORY_FILE);
-    let mut history = read_history(&path)?;
+    let mut history = read_history(path)?;
     let changed = history
         .last()
         .is_none_or(|last| !same_build(last, &current));
     if changed {
         if record {
-            let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+            let mut text = std::fs::read_to_string(path).unwrap_or_default();
             if !text.is_empty() && !text.ends_with('\n') {
                 text.push('\n');
             }
             text.push_str(&serde_json::to_string(&current)?);
             text.push('\n');
-            write_atomic(&path, text.as_bytes())?;
+            write_atomic(path, text.as_bytes())?;
         }
         history.push(current);
     }
@@ -121,12 +128,16 @@ fn parallel_lists<R: Recommender + Sync>(
     })
 }
 
-/// The short git revision of the repository holding `dir`; "unknown" without git.
-pub fn git_revision(dir: &Path) -> String {
+/// The short git revision of the code: `$WTW_GIT_REV` when set (a build outside the
+/// checkout), else the repository the builder runs in; "unknown" without git. Never the
+/// data's: the snapshot lives in another directory, possibly another repository.
+pub fn code_revision() -> String {
+    if let Some(rev) = std::env::var("WTW_GIT_REV").ok().filter(|r| !r.is_empty()) {
+        return rev;
+    }
     let run = |args: &[&str]| {
         std::process::Command::new("git")
             .args(args)
-            .current_dir(dir)
             .output()
             .ok()
             .filter(|o| o.status.success())

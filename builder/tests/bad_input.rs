@@ -5,14 +5,9 @@ use std::path::Path;
 
 use builder::sources::{kaggle, top10, SourceLog};
 
-fn real(rel: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../data")
-            .join(rel),
-    )
-    .unwrap()
-}
+mod common;
+
+use common::real;
 
 /// First `n` lines of a real global list.
 fn global_head(n: usize) -> String {
@@ -74,12 +69,7 @@ fn missing_column_and_empty_file_are_fatal_with_position() {
 #[test]
 fn truncated_gzip_is_fatal() {
     let dir = tempfile::tempdir().unwrap();
-    let src = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../data")
-            .join(top10::COUNTRIES_FILE),
-    )
-    .unwrap();
+    let src = std::fs::read(common::snapshot().join(top10::COUNTRIES_FILE)).unwrap();
     let p = dir.path().join("c.tsv.gz");
     std::fs::write(&p, &src[..src.len() / 2]).unwrap();
     let err = top10::read_countries(&p, &mut SourceLog::default()).unwrap_err();
@@ -99,7 +89,12 @@ fn fatal_error_leaves_previous_outputs_in_place() {
     std::fs::create_dir_all(k.parent().unwrap()).unwrap();
     std::fs::write(&k, "").unwrap();
     std::fs::write(out.path().join("bundle.bin"), b"previous").unwrap();
-    let err = builder::build::run(data.path(), out.path()).unwrap_err();
+    let dirs = builder::datadirs::DataDirs::new(Some(data.path().into()), data.path().join("live"));
+    let opts = builder::build::BuildOptions {
+        history: out.path().join("history.jsonl"),
+        record_metrics: false,
+    };
+    let err = builder::build::run(&dirs, out.path(), &opts).unwrap_err();
     assert!(
         format!("{err:#}").contains("netflix_titles.csv:1:1: file is empty"),
         "{err:#}"

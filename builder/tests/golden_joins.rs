@@ -1,17 +1,33 @@
 //! Golden test of entity resolution and linking on a small fixture cut from the real
-//! snapshot (`tests/fixtures/cut_joins.py`): every source row about a handful of titles
+//! snapshot at test time (`common::cut_joins`): every source row about a handful of titles
 //! chosen for the hard cases (seasons, limited series, films, fuzzy and accented names,
 //! Top 10 titles newer than the catalogs, trailers). The joins are rendered as sorted text
 //! lines and compared with `tests/fixtures/joins/expected.txt`, so any change in a match
 //! shows up as a readable diff. After an intended change, bless it with
 //! `UPDATE_GOLDEN=1 cargo test -p builder --test golden_joins`.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::Path;
 
-fn fixture() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/joins"))
+use builder::datadirs::DataDirs;
+
+/// The golden output: the project's own join decisions (no source rows).
+fn golden() -> &'static Path {
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/joins_expected.txt"
+    ))
+}
+
+/// The fixture, cut from the snapshot into a temporary directory, and assembled.
+fn assemble_fixture() -> engine::Bundle {
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::cut_joins(dir.path());
+    let dirs = DataDirs::new(Some(dir.path().into()), dir.path().join("live"));
+    builder::build::assemble(&dirs).expect("fixture builds")
 }
 
 /// Every join decision in the bundle, one sorted line each.
@@ -90,14 +106,14 @@ fn render(bundle: &engine::Bundle) -> String {
 
 #[test]
 fn joins_match_the_golden_file() {
-    let bundle = builder::build::assemble(fixture()).expect("fixture builds");
+    let bundle = assemble_fixture();
     let got = render(&bundle);
-    let golden = fixture().join("expected.txt");
+    let golden = golden();
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&golden, &got).expect("write golden file");
+        std::fs::write(golden, &got).expect("write golden file");
         return;
     }
-    let want = std::fs::read_to_string(&golden).unwrap_or_default();
+    let want = std::fs::read_to_string(golden).unwrap_or_default();
     if got != want {
         let gone: Vec<&str> = want.lines().filter(|l| !got.contains(l)).collect();
         let new: Vec<&str> = got.lines().filter(|l| !want.contains(l)).collect();
@@ -113,7 +129,7 @@ fn joins_match_the_golden_file() {
 /// these say why they matter).
 #[test]
 fn fixture_hard_cases() {
-    let bundle = builder::build::assemble(fixture()).expect("fixture builds");
+    let bundle = assemble_fixture();
     let text = render(&bundle);
     let cat = &bundle.body.catalog;
     let by_title = |t: &str| cat.titles.iter().filter(|x| x.title == t).count();

@@ -203,7 +203,7 @@ fn batch_keeps_order_and_survives_bad_lines() {
 fn history_appends_only_when_something_changed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut b = bundle();
-    attach_metrics(dir.path(), &mut b, true).expect("metrics");
+    attach_metrics(&dir.path().join(HISTORY_FILE), &mut b, true).expect("metrics");
     let first = b.body.metrics_history.clone();
     assert_eq!(first.len(), 1);
     let names: Vec<&str> = first[0].values.iter().map(|(n, _)| n.as_str()).collect();
@@ -219,7 +219,7 @@ fn history_appends_only_when_something_changed() {
     assert_eq!(first[0].git_rev, "test");
     // Same build again: nothing appended, same history in the bundle.
     let mut again = bundle();
-    attach_metrics(dir.path(), &mut again, true).expect("metrics");
+    attach_metrics(&dir.path().join(HISTORY_FILE), &mut again, true).expect("metrics");
     assert_eq!(again.body.metrics_history.len(), 1);
     assert_eq!(
         read_history(&dir.path().join(HISTORY_FILE))
@@ -230,13 +230,19 @@ fn history_appends_only_when_something_changed() {
     // A different catalog changes the metrics: one more line.
     let mut other = bundle();
     other.body.catalog.titles.truncate(300);
-    attach_metrics(dir.path(), &mut other, true).expect("metrics");
+    attach_metrics(&dir.path().join(HISTORY_FILE), &mut other, true).expect("metrics");
     assert_eq!(other.body.metrics_history.len(), 2);
     // record = false never writes.
     let mut dry = bundle();
     dry.header.git_rev = "other".into();
-    attach_metrics(dir.path(), &mut dry, false).expect("metrics");
+    attach_metrics(&dir.path().join(HISTORY_FILE), &mut dry, false).expect("metrics");
     assert_eq!(dry.body.metrics_history.len(), 3);
+    // An unrecorded line carries the data week, not the clock: same inputs, same bundle.
+    assert_eq!(
+        dry.body.metrics_history[2].time,
+        dry.header.build_time,
+        "no clock in an unrecorded build"
+    );
     assert_eq!(
         read_history(&dir.path().join(HISTORY_FILE))
             .expect("read")

@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use builder::datadirs::DataDirs;
 use builder::refresh::{http::HttpConfig, RefreshConfig};
 
 const GLOBAL: &str = "week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed\truntime\tweekly_views\tcumulative_weeks_in_top_10\n";
@@ -136,10 +137,11 @@ fn serve(mode: Mode) -> (String, Arc<Fake>) {
     (format!("http://{addr}"), fake)
 }
 
-/// A small data directory: the fixture global list and most-popular list.
+/// A small data directory: `snapshot/` with the fixture global list and most-popular
+/// list, and `live/` (not yet created), where refresh writes.
 fn data_dir() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
-    let top = d.path().join("netflix_top10");
+    let top = d.path().join("snapshot/netflix_top10");
     std::fs::create_dir_all(&top).unwrap();
     std::fs::write(
         top.join("all-weeks-global.tsv"),
@@ -150,8 +152,12 @@ fn data_dir() -> tempfile::TempDir {
     d
 }
 
+fn dirs(data: &Path) -> DataDirs {
+    DataDirs::new(Some(data.join("snapshot")), data.join("live"))
+}
+
 fn config(data: &Path, base: &str) -> RefreshConfig {
-    let mut c = RefreshConfig::new(data.to_path_buf());
+    let mut c = RefreshConfig::new(dirs(data));
     c.netflix_base = format!("{base}/top10");
     c.countries = false;
     c.sa_base = format!("{base}/sa");
@@ -193,8 +199,10 @@ fn refresh_pages_merges_and_is_idempotent() {
     assert!(out.contains("+1 rows"), "{out}");
     // Three pages, one of them empty.
     assert_eq!(fake.hits.load(Ordering::SeqCst), 3);
+    let snapshot_before = snapshot(&data.path().join("snapshot"));
     let global =
-        std::fs::read_to_string(data.path().join("netflix_top10/all-weeks-global.tsv")).unwrap();
+        std::fs::read_to_string(data.path().join("live/netflix_top10/all-weeks-global.tsv"))
+            .unwrap();
     let lines: Vec<&str> = global.lines().collect();
     assert_eq!(lines.len(), 3);
     assert!(
@@ -202,9 +210,10 @@ fn refresh_pages_merges_and_is_idempotent() {
         "newest week first"
     );
     let sa =
-        std::fs::read_to_string(data.path().join("live/streaming_availability.jsonl")).unwrap();
+        std::fs::read_to_string(data.path().join("live/catalog/streaming_availability.jsonl"))
+            .unwrap();
     assert_eq!(sa.lines().count(), 2);
-    let yt = std::fs::read_to_string(data.path().join("live/youtube_stats.csv")).unwrap();
+    let yt = std::fs::read_to_string(data.path().join("live/youtube/youtube_stats.csv")).unwrap();
     assert!(
         yt.contains("v1,2026-07-28,One | Teaser | Netflix,2026-06-01T10:00:00Z,10,2,0,PT2M3S"),
         "{yt}"
@@ -221,11 +230,15 @@ fn refresh_pages_merges_and_is_idempotent() {
     let out = builder::refresh::run(&cfg).unwrap();
     assert!(out.contains("nothing to change"), "{out}");
     assert_eq!(snapshot(data.path()), before);
+    // The snapshot is read-only input: refresh wrote only into the live directory.
+    assert_eq!(snapshot(&data.path().join("snapshot")), snapshot_before);
 
     // The build reads what refresh wrote: both live shows become titles.
-    let live =
-        builder::sources::jsonl::read(data.path(), &mut builder::sources::SourceLog::new("x", "y"))
-            .unwrap();
+    let live = builder::sources::jsonl::read(
+        &dirs(data.path()).file(builder::sources::jsonl::FILE),
+        &mut builder::sources::SourceLog::new("x", "y"),
+    )
+    .unwrap();
     assert_eq!(live.len(), 2);
     assert_eq!(live[0].imdb_id.as_deref(), Some("tt9000001"));
     assert_eq!(live[0].genres, vec!["drama"]);
@@ -354,13 +367,16 @@ fn a_refresh_killed_mid_download_changes_nothing_and_the_next_cleans_up() {
     // live process).
     let leftover = data
         .path()
-        .join("netflix_top10")
+        .join("live/netflix_top10")
         .join(format!(".all-weeks-global.tsv.tmp-{}", u32::MAX));
+    std::fs::create_dir_all(leftover.parent().unwrap()).unwrap();
     std::fs::write(&leftover, b"half a fi").unwrap();
     let before = snapshot(data.path());
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_builder"))
         .args(["refresh", "--no-countries", "--data"])
-        .arg(data.path())
+        .arg(data.path().join("snapshot"))
+        .arg("--live")
+        .arg(data.path().join("live"))
         .args(["--netflix-base", &base])
         .env_remove("RAPIDAPI_KEY")
         .env_remove("YOUTUBE_API_KEY")
@@ -388,7 +404,8 @@ fn a_refresh_killed_mid_download_changes_nothing_and_the_next_cleans_up() {
     builder::refresh::run(&cfg).unwrap();
     assert!(!leftover.exists(), "stale temporary file kept");
     let global =
-        std::fs::read_to_string(data.path().join("netflix_top10/all-weeks-global.tsv")).unwrap();
+        std::fs::read_to_string(data.path().join("live/netflix_top10/all-weeks-global.tsv"))
+            .unwrap();
     assert!(global.contains("Shipwrecked: Nightmare at Sea"), "{global}");
     assert!(global.contains("New Film"), "{global}");
 }

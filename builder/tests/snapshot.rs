@@ -1,15 +1,19 @@
-//! Builds the bundle from the real committed snapshot.
+//! Builds the bundle from the real workspace snapshot (`../shared/data`).
 
-use std::path::Path;
+mod common;
 
-fn data_dir() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../data"))
+/// Build options that leave every tracked file alone: the history is a temporary file.
+fn opts(dir: &std::path::Path) -> builder::build::BuildOptions {
+    builder::build::BuildOptions {
+        history: dir.join("metrics_history.jsonl"),
+        record_metrics: false,
+    }
 }
 
 #[test]
 fn real_snapshot_builds_links_and_is_deterministic() {
     let out = tempfile::tempdir().unwrap();
-    builder::build::run(data_dir(), out.path()).unwrap();
+    builder::build::run(&common::snapshot_only(), out.path(), &opts(out.path())).unwrap();
     let bytes = std::fs::read(out.path().join(builder::build::BUNDLE_FILE)).unwrap();
     let details = std::fs::read(out.path().join(builder::build::DETAILS_FILE)).unwrap();
     // The core alone must decode: the app shows results before the details arrive.
@@ -83,7 +87,7 @@ fn real_snapshot_builds_links_and_is_deterministic() {
 
     // Same data in, same bytes out.
     let out2 = tempfile::tempdir().unwrap();
-    builder::build::run(data_dir(), out2.path()).unwrap();
+    builder::build::run(&common::snapshot_only(), out2.path(), &opts(out.path())).unwrap();
     let bytes2 = std::fs::read(out2.path().join(builder::build::BUNDLE_FILE)).unwrap();
     assert!(bytes == bytes2, "two builds of the same data differ");
     let details2 = std::fs::read(out2.path().join(builder::build::DETAILS_FILE)).unwrap();

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::path::Path;
 
 use anyhow::{bail, Context};
 
 use super::{read_opt, Change};
+use crate::datadirs::DataDirs;
 use crate::sources::{jsonl, top10, youtube as yt};
 
 /// Parsed TSV: rows as column-name-ordered fields.
@@ -122,7 +122,7 @@ fn summary(m: &Merged) -> String {
 }
 
 /// Merges a fetched `all-weeks-global.tsv` into the stored one.
-pub fn top10_global(data: &Path, fetched: &[u8]) -> anyhow::Result<Change> {
+pub fn top10_global(data: &DataDirs, fetched: &[u8]) -> anyhow::Result<Change> {
     let cols = top10::GLOBAL_COLUMNS;
     let new = parse_tsv("all-weeks-global.tsv (download)", fetched, cols)?;
     let old = match read_opt(data, top10::GLOBAL_FILE)? {
@@ -139,7 +139,7 @@ pub fn top10_global(data: &Path, fetched: &[u8]) -> anyhow::Result<Change> {
 }
 
 /// Replaces `most-popular.tsv` (a current list, not a history) after checking it parses.
-pub fn top10_popular(data: &Path, fetched: &[u8]) -> anyhow::Result<Change> {
+pub fn top10_popular(data: &DataDirs, fetched: &[u8]) -> anyhow::Result<Change> {
     let cols = top10::POPULAR_COLUMNS;
     let new = parse_tsv("most-popular.tsv (download)", fetched, cols)?;
     let old = match read_opt(data, top10::POPULAR_FILE)? {
@@ -157,8 +157,8 @@ pub fn top10_popular(data: &Path, fetched: &[u8]) -> anyhow::Result<Change> {
     })
 }
 
-/// Merges a fetched `all-weeks-countries.tsv` into `live/all-weeks-countries.tsv.gz`.
-pub fn top10_countries(data: &Path, fetched: &[u8]) -> anyhow::Result<Change> {
+/// Merges a fetched `all-weeks-countries.tsv` into `netflix_top10/all-weeks-countries.tsv.gz` (live).
+pub fn top10_countries(data: &DataDirs, fetched: &[u8]) -> anyhow::Result<Change> {
     let cols = top10::COUNTRY_COLUMNS;
     let new = parse_tsv("all-weeks-countries.tsv (download)", fetched, cols)?;
     let old = match read_opt(data, top10::COUNTRIES_LIVE_FILE)? {
@@ -187,8 +187,8 @@ pub fn top10_countries(data: &Path, fetched: &[u8]) -> anyhow::Result<Change> {
     })
 }
 
-/// Merges fetched Streaming Availability shows into `live/streaming_availability.jsonl`.
-pub fn streaming(data: &Path, shows: Vec<serde_json::Value>) -> anyhow::Result<Change> {
+/// Merges fetched Streaming Availability shows into `catalog/streaming_availability.jsonl` (live).
+pub fn streaming(data: &DataDirs, shows: Vec<serde_json::Value>) -> anyhow::Result<Change> {
     let mut by_id: BTreeMap<String, serde_json::Value> = BTreeMap::new();
     if let Some(b) = read_opt(data, jsonl::FILE)? {
         for (i, line) in b.split(|&c| c == b'\n').enumerate() {
@@ -228,8 +228,8 @@ pub fn streaming(data: &Path, shows: Vec<serde_json::Value>) -> anyhow::Result<C
 /// One fetched trailer-statistics row, in [`yt::LIVE_COLUMNS`] order.
 pub type StatsRow = [String; 8];
 
-/// Merges fetched statistics into `live/youtube_stats.csv`, keyed by (video id, date).
-pub fn youtube(data: &Path, rows: Vec<StatsRow>) -> anyhow::Result<Change> {
+/// Merges fetched statistics into `youtube/youtube_stats.csv` (live), keyed by (video id, date).
+pub fn youtube(data: &DataDirs, rows: Vec<StatsRow>) -> anyhow::Result<Change> {
     let mut by_key: BTreeMap<(String, String), StatsRow> = BTreeMap::new();
     if let Some(b) = read_opt(data, yt::LIVE_FILE)? {
         let mut rdr = csv::Reader::from_reader(b.as_slice());

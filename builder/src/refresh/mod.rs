@@ -1,10 +1,11 @@
-//! `builder refresh`: fetches fresh data and merges it into the data directory.
+//! `builder refresh`: fetches fresh data and merges it into the live directory, over the
+//! snapshot (see [`crate::datadirs`]): the snapshot is never written.
 //!
 //! Sources: the Netflix Top 10 TSVs (no key), the Streaming Availability API v4 (when
 //! `RAPIDAPI_KEY` is set) and the YouTube Data API v3 (when `YOUTUBE_API_KEY` is set).
 //! Everything is fetched and merged in memory first; files are written (each atomically)
-//! only when every fetch succeeded, so a failed or interrupted refresh leaves `data/` as it
-//! was. Merges are idempotent and never delete kept history: Top 10 rows are keyed by
+//! only when every fetch succeeded, so a failed or interrupted refresh leaves the live
+//! directory as it was. Merges are idempotent and never delete kept history: Top 10 rows are keyed by
 //! (week, category, rank) and (country, week, category, rank), catalog shows by source id,
 //! trailer statistics by (video id, fetch date); a fetched row replaces a stored row with
 //! the same key.
@@ -14,7 +15,7 @@ mod merge;
 mod streaming;
 mod youtube;
 
-use std::path::{Path, PathBuf};
+use crate::datadirs::DataDirs;
 
 use anyhow::Context;
 
@@ -24,8 +25,8 @@ use http::{Http, HttpConfig};
 /// Where to fetch from and what to do.
 #[derive(Debug, Clone)]
 pub struct RefreshConfig {
-    /// Data directory to merge into.
-    pub data: PathBuf,
+    /// Snapshot (read) and live directory (written).
+    pub dirs: DataDirs,
     /// Print what would change, write nothing.
     pub dry_run: bool,
     /// Base URL of the Top 10 files (`…/all-weeks-global.tsv` is appended).
@@ -56,9 +57,9 @@ pub struct RefreshConfig {
 
 impl RefreshConfig {
     /// Defaults pointing at the real services, keys from the environment.
-    pub fn new(data: PathBuf) -> Self {
+    pub fn new(dirs: DataDirs) -> Self {
         RefreshConfig {
-            data,
+            dirs,
             dry_run: false,
             netflix_base: "https://www.netflix.com/tudum/top10/data".into(),
             countries: true,
@@ -81,7 +82,7 @@ impl RefreshConfig {
 /// One file the refresh would write, with a description of the change.
 #[derive(Debug, Clone)]
 pub struct Change {
-    /// Path relative to the data directory.
+    /// Path relative to the live directory (the same as in the snapshot).
     pub file: String,
     /// New content.
     pub bytes: Vec<u8>,
@@ -104,7 +105,7 @@ pub fn run(cfg: &RefreshConfig) -> anyhow::Result<String> {
         return Ok(out);
     }
     for c in &changes {
-        write_atomic(&cfg.data.join(&c.file), &c.bytes)?;
+        write_atomic(&cfg.dirs.live_path(&c.file), &c.bytes)?;
     }
     Ok(out)
 }
@@ -120,36 +121,36 @@ pub fn plan(cfg: &RefreshConfig) -> anyhow::Result<Vec<Change>> {
 
     bar.set_message("Top 10: global");
     let global = http.get(&format!("{base}/all-weeks-global.tsv"), &[])?;
-    changes.push(merge::top10_global(&cfg.data, &global)?);
+    changes.push(merge::top10_global(&cfg.dirs, &global)?);
     bar.inc(1);
     bar.set_message("Top 10: most popular");
     let popular = http.get(&format!("{base}/most-popular.tsv"), &[])?;
-    changes.push(merge::top10_popular(&cfg.data, &popular)?);
+    changes.push(merge::top10_popular(&cfg.dirs, &popular)?);
     bar.inc(1);
     if cfg.countries {
         bar.set_message("Top 10: countries (~30 MB)");
         let countries = http.get(&format!("{base}/all-weeks-countries.tsv"), &[])?;
-        changes.push(merge::top10_countries(&cfg.data, &countries)?);
+        changes.push(merge::top10_countries(&cfg.dirs, &countries)?);
         bar.inc(1);
     }
     if let Some(key) = &cfg.sa_key {
         bar.set_message("Streaming Availability");
         let shows = streaming::fetch(&http, cfg, key)?;
-        changes.push(merge::streaming(&cfg.data, shows)?);
+        changes.push(merge::streaming(&cfg.dirs, shows)?);
     } else {
         tracing::info!("RAPIDAPI_KEY not set: catalog not refreshed");
     }
     if let Some(key) = &cfg.yt_key {
         bar.set_message("YouTube");
         let rows = youtube::fetch(&http, cfg, key, &today)?;
-        changes.push(merge::youtube(&cfg.data, rows)?);
+        changes.push(merge::youtube(&cfg.dirs, rows)?);
     } else {
         tracing::info!("YOUTUBE_API_KEY not set: trailer statistics not refreshed");
     }
     bar.finish_and_clear();
     let mut kept = Vec::new();
     for c in changes {
-        let old = std::fs::read(cfg.data.join(&c.file)).ok();
+        let old = std::fs::read(cfg.dirs.file(&c.file)).ok();
         if old.as_deref() != Some(c.bytes.as_slice()) {
             kept.push(c);
         }
@@ -187,9 +188,9 @@ pub fn civil_date(days: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Reads a file under the data directory, `None` when absent.
-fn read_opt(data: &Path, file: &str) -> anyhow::Result<Option<Vec<u8>>> {
-    let p = data.join(file);
+/// Reads the current copy of `file` (live, else snapshot), `None` when absent.
+fn read_opt(dirs: &DataDirs, file: &str) -> anyhow::Result<Option<Vec<u8>>> {
+    let p = dirs.file(file);
     match std::fs::read(&p) {
         Ok(b) => Ok(Some(b)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

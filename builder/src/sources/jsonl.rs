@@ -1,5 +1,5 @@
 //! Streaming Availability API v4 shows kept by `builder refresh` in
-//! `live/streaming_availability.jsonl`: one show object per line, exactly as the API
+//! `catalog/streaming_availability.jsonl` of the live directory: one show object per line, exactly as the API
 //! returned it (`/shows/search/filters` → `shows[]`), sorted by id.
 
 use std::collections::HashMap;
@@ -14,7 +14,7 @@ use crate::vocab;
 /// Source name in reports and [`engine::SourceRef`]s.
 pub const SOURCE: &str = "streaming_availability";
 /// The file, relative to the data directory.
-pub const FILE: &str = "live/streaming_availability.jsonl";
+pub const FILE: &str = "catalog/streaming_availability.jsonl";
 
 /// The fields of a Streaming Availability show the builder uses.
 #[derive(Debug, Clone, Deserialize)]
@@ -104,12 +104,11 @@ impl Show {
 
 /// Reads the file when present (absent = no live catalog yet). A line that is not a show
 /// object is skipped and logged with its column; a repeated id keeps the first line.
-pub fn read(data: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord>, FatalError> {
-    let path = data.join(FILE);
+pub fn read(path: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord>, FatalError> {
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let bytes = std::fs::read(&path).map_err(|e| FatalError::new(&path, 1, 1, e.to_string()))?;
+    let bytes = std::fs::read(&path).map_err(|e| FatalError::new(path, 1, 1, e.to_string()))?;
     let mut out = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {

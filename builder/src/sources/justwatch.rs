@@ -10,6 +10,8 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
+use crate::datadirs::DataDirs;
+
 use engine::Kind;
 
 use super::{python_list, read_table, CatalogRecord, FatalError, RowError, SourceLog, TableSpec};
@@ -57,11 +59,18 @@ const TITLE_COLUMNS: &[&str] = &[
 /// Reads `titles.csv` and attaches directors and cast from `credits.csv`.
 /// Returns the records and the two logs (titles, credits).
 pub fn read(
-    data: &Path,
+    dirs: &DataDirs,
     snap: Snapshot,
 ) -> Result<(Vec<CatalogRecord>, SourceLog, SourceLog), FatalError> {
     let titles_file = format!("{}/titles.csv", snap.dir);
     let mut tlog = SourceLog::new(snap.source, &titles_file);
+    let credits_file = format!("{}/credits.csv", snap.dir);
+    let mut clog = SourceLog::new(&format!("{}_credits", snap.source), &credits_file);
+    let (Some(tpath), Some(cpath)) = (dirs.source(&titles_file), dirs.source(&credits_file))
+    else {
+        tracing::warn!("{titles_file}: not in the snapshot or the live data, skipped");
+        return Ok((Vec::new(), tlog, clog));
+    };
     let mut out: Vec<CatalogRecord> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::default();
     let spec = TableSpec {
@@ -70,7 +79,7 @@ pub fn read(
         required: TITLE_COLUMNS,
         gzip: false,
     };
-    read_table(&data.join(&titles_file), &spec, &mut tlog, |row| {
+    read_table(&tpath, &spec, &mut tlog, |row| {
         let id = row
             .opt_str("id")?
             .ok_or_else(|| RowError::col("id", "empty id"))?;
@@ -127,9 +136,6 @@ pub fn read(
         Ok(())
     })?;
 
-    let credits_file = format!("{}/credits.csv", snap.dir);
-    let mut clog = SourceLog::new(&format!("{}_credits", snap.source), &credits_file);
-    let cpath = data.join(&credits_file);
     // Which header spelling this copy uses decides which column names the title.
     let title_col = if header_has(&cpath, "title_id")? {
         "title_id"

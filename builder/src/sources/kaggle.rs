@@ -33,8 +33,7 @@ const COLUMNS: &[&str] = &[
 
 /// Reads every usable row. Bad rows are skipped and logged; a duplicate `show_id` keeps
 /// the first row.
-pub fn read(data: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord>, FatalError> {
-    let path = data.join(FILE);
+pub fn read(path: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord>, FatalError> {
     let mut out = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let spec = TableSpec {

@@ -19,10 +19,11 @@ use super::{read_table, FatalError, RowError, SourceLog, TableSpec};
 pub const GLOBAL_FILE: &str = "netflix_top10/all-weeks-global.tsv";
 /// All-time most-popular lists.
 pub const POPULAR_FILE: &str = "netflix_top10/most-popular.tsv";
-/// The committed per-country snapshot (to 2022-11-13).
+/// The snapshot's per-country lists (to 2022-11-13).
 pub const COUNTRIES_FILE: &str = "netflix_top10/all-weeks-countries_to-2022-11-13.tsv.gz";
-/// Per-country lists fetched by `builder refresh` (newer rows win over the snapshot).
-pub const COUNTRIES_LIVE_FILE: &str = "live/all-weeks-countries.tsv.gz";
+/// Per-country lists fetched by `builder refresh` into the live directory (newer rows
+/// win over the snapshot).
+pub const COUNTRIES_LIVE_FILE: &str = "netflix_top10/all-weeks-countries.tsv.gz";
 
 /// Header of the global file, in Netflix's order (also used when writing it back).
 pub const GLOBAL_COLUMNS: &[&str] = &[

@@ -1,6 +1,6 @@
 //! YouTube trailer statistics: the June 2025 snapshot (`youtube_trailer_stats.csv`, one
 //! search hit per Top 10 title) and the file `builder refresh` keeps from the YouTube Data
-//! API (`live/youtube_stats.csv`, one row per video and fetch date).
+//! API (`youtube/youtube_stats.csv` in the live directory, one row per video and fetch date).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -10,7 +10,7 @@ use super::{read_table, FatalError, RowError, SourceLog, TableSpec};
 /// The 2025 snapshot, relative to the data directory.
 pub const SNAPSHOT_FILE: &str = "youtube/netflix_top10_trailers_2025/youtube_trailer_stats.csv";
 /// Statistics fetched by `builder refresh`.
-pub const LIVE_FILE: &str = "live/youtube_stats.csv";
+pub const LIVE_FILE: &str = "youtube/youtube_stats.csv";
 /// The snapshot has no fetch-date column; its statistics were read 2025-06-23..26 (the
 /// source commit is dated 2025-06-26), so that date stands for all of them.
 pub const SNAPSHOT_FETCHED: &str = "2025-06-26";

@@ -64,10 +64,14 @@ fn intern(table: &mut Vec<String>, ids: &mut HashMap<String, u32>, s: &str) -> u
     })
 }
 
-/// The JustWatch 2023 catalog, or `None` when the data directory is absent.
+/// The JustWatch 2023 catalog of the workspace snapshot (`$WTW_DATA`, else
+/// `../shared/data` beside the checkout), or `None` when the snapshot is absent.
 pub fn justwatch() -> Option<Catalog> {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/catalog/justwatch_2023_dgoenrique");
+    let snapshot = std::env::var_os("WTW_DATA")
+        .filter(|d| !d.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
+    let dir = snapshot.join("catalog/justwatch_2023_dgoenrique");
     let titles = std::fs::read_to_string(dir.join("titles.csv")).ok()?;
     let credits = std::fs::read_to_string(dir.join("credits.csv")).ok()?;
     let mut cat = Catalog::default();
