@@ -44,7 +44,16 @@ pub fn SearchBox(
     let d = data.clone();
     let options = Memo::new(move |_| {
         let cat = d.catalog();
-        let describe = |i: usize| crate::ui::meta_line(&d, i);
+        // A title known only from the Top 10 says so before it is picked: it cannot seed
+        // recommendations of its own.
+        let describe = |i: usize| {
+            let line = crate::ui::meta_line(&d, i);
+            if cat.titles.get(i).is_some_and(|t| t.trend_only) {
+                format!("{line} · in the Top 10, no details yet")
+            } else {
+                line
+            }
+        };
         if let Some(p) = person.get() {
             // The person's titles, most voted first.
             let mut ts: Vec<usize> = cat

@@ -19,17 +19,25 @@ pub fn DataPage() -> impl IntoView {
     let d = data.clone();
     let summary = move || {
         d.details.track();
-        let h = &d.bundle.header;
         format!(
-            "Bundle built {} from revision {}, format v{}, data through week {}. {} titles, {} people, {} Top 10 rows. Decoding and building the model took {:.0} ms in this browser.",
-            h.build_time,
-            h.git_rev,
-            h.format_version,
-            h.data_week,
+            "Data through the week ending {}: {} titles, {} people, {} weekly Top 10 entries.",
+            d.bundle.header.data_week,
             thousands(d.catalog().titles.len() as u64),
             thousands(d.catalog().people.len() as u64),
             thousands(d.trends().global.len() as u64),
-            d.prepare_ms,
+        )
+    };
+    // The build's technical line, folded away: useful to a maintainer, noise to a viewer.
+    let technical = {
+        let h = &b.header;
+        let rev = if h.git_rev.is_empty() || h.git_rev == "unknown" {
+            "an unrecorded code revision".to_string()
+        } else {
+            format!("code revision {}", h.git_rev)
+        };
+        format!(
+            "Bundle format v{}, built {} from {rev}. Decoding it and building the model took {:.0} ms in this browser.",
+            h.format_version, h.build_time, data.prepare_ms
         )
     };
 
@@ -143,9 +151,10 @@ pub fn DataPage() -> impl IntoView {
                 {families.into_iter().map(|(metric, kinds)| {
                     let series: Vec<(String, Vec<CompositeValue>)> = kinds.into_iter()
                         .map(|(k, vals)| (k, vals.into_iter().map(build::gap).collect())).collect();
-                    let chart = build::lines(labels.clone(), &metric, false, series);
-                    let label = format!("{metric} per build");
-                    view! { <div><h3>{metric.clone()}</h3><Chart option=move || chart.clone() height=240 label /></div> }
+                    let name = metric_name(&metric);
+                    let chart = build::lines(labels.clone(), &name, false, series);
+                    let label = format!("{name} per build");
+                    view! { <div><h3 title=metric.clone()>{name.clone()}</h3><Chart option=move || chart.clone() height=240 label /></div> }
                 }).collect_view()}
             </div>
             <h3>"Weights of the latest build"</h3>
@@ -159,6 +168,7 @@ pub fn DataPage() -> impl IntoView {
     view! {
         <h1 class="page-title">"Model and data"</h1>
         <p class="lede" id="data-summary">{summary}</p>
+        <details class="technical"><summary>"Build details"</summary><p class="muted small" id="build-line">{technical}</p></details>
         <section aria-labelledby="fresh-h">
             <h2 id="fresh-h">"Sources: freshness and row counts"</h2>
             {sources}
@@ -175,5 +185,17 @@ pub fn DataPage() -> impl IntoView {
             <h2 id="metrics-h">"Offline metrics per build"</h2>
             {metrics}
         </section>
+    }
+}
+
+/// A metric key (`map@10`, `ils`) in plain words; the key stays in the heading's tooltip.
+fn metric_name(key: &str) -> String {
+    match key {
+        "map@10" => "Shares a genre (sanity check, MAP@10)".into(),
+        "coverage" => "Catalog coverage".into(),
+        "ils" => "Similarity within a list".into(),
+        "ild" => "Genre variety within a list".into(),
+        "novelty" => "Novelty (bits)".into(),
+        other => other.replace('_', " "),
     }
 }

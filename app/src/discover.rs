@@ -9,19 +9,48 @@ use leptos_router::NavigateOptions;
 
 use crate::combobox::SearchBox;
 use crate::refine::RefineBox;
-use crate::state::Seen;
+use crate::state::{LastDiscover, Seen};
 use crate::ui::{use_data, TitleCard};
 use crate::url::DiscoverState;
 
 /// Reads the Discover state from the URL and gives a way to change it (a new history entry).
+/// The state is remembered on the device: a bare `/` (a reload of the home page, a later
+/// visit) restores the last one, and "← Discover" on a title page returns to it.
 fn use_discover_state() -> (Memo<DiscoverState>, Callback<DiscoverState>) {
     let q = use_query_map();
-    let st = Memo::new(move |_| q.with(DiscoverState::from_query));
+    let state = Memo::new(move |_| q.with(DiscoverState::from_query));
+    let navigate = use_navigate();
+    let last = expect_context::<LastDiscover>();
+    let stored = last.0.get_untracked();
+    let restoring = q.with_untracked(|m| m.into_iter().next().is_none())
+        && LastDiscover::stored()
+        && !stored.is_empty();
+    if restoring {
+        navigate(
+            &format!("/{stored}"),
+            NavigateOptions {
+                replace: true,
+                ..NavigateOptions::default()
+            },
+        );
+    }
+    // Until the restored state is in the URL, the bare one must not overwrite it.
+    let waiting = StoredValue::new(restoring);
+    Effect::new(move |_| {
+        let query = state.with(DiscoverState::to_query);
+        if waiting.get_value() {
+            if query != stored {
+                return;
+            }
+            waiting.set_value(false);
+        }
+        last.save(&query);
+    });
     let navigate = use_navigate();
     let go = Callback::new(move |s: DiscoverState| {
         navigate(&format!("/{}", s.to_query()), NavigateOptions::default());
     });
-    (st, go)
+    (state, go)
 }
 
 /// Results of one run and how long the engine took.
@@ -96,8 +125,13 @@ pub fn Discover() -> impl IntoView {
         }
     });
 
+    let data_empty = data.clone();
     view! {
+        <a class="skip" href="#results-h">"Skip to results"</a>
         <h1 class="page-title">"Discover"</h1>
+        <p class="lede" id="pitch">
+            "What to watch next on Netflix, and why: recommendations computed privately in your browser from Netflix's Top 10 and open catalogs. Not affiliated with Netflix."
+        </p>
         <p class="lede" id="summary">
             {format!("{} titles, data through week {}. ", data.catalog().titles.len(), data.bundle.header.data_week)}
             "Search for something you liked, then tune the list."
@@ -114,10 +148,21 @@ pub fn Discover() -> impl IntoView {
                     let r = results.get();
                     let s = st.get();
                     if r.recs.is_empty() {
-                        let advice = if s.has_filters() {
-                            "No titles match these filters. Loosen them: remove a genre exclusion, widen the years, lower the minimum IMDb score or show seen titles again."
+                        let cat = data_empty.catalog();
+                        // Liked titles the catalog has no details for cannot seed results:
+                        // say which, rather than suggesting the viewer did something wrong.
+                        let bare: Vec<String> = s.liked.iter()
+                            .filter_map(|id| data_empty.index(id).and_then(|i| cat.titles.get(i)))
+                            .filter(|t| t.trend_only)
+                            .map(|t| format!("“{}”", t.title))
+                            .collect();
+                        let advice = if !bare.is_empty() && bare.len() == s.liked.len() {
+                            format!("{} {} known only from the Netflix Top 10 lists: no genres, people or description yet, so nothing can be recommended from {}. Add a title with details to the profile.",
+                                bare.join(", "), if bare.len() == 1 { "is" } else { "are" }, if bare.len() == 1 { "it" } else { "them" })
+                        } else if s.has_filters() {
+                            "No titles match these filters. Loosen them: remove a genre exclusion, widen the years, lower the minimum IMDb score or show seen titles again.".to_string()
                         } else {
-                            "No similar titles found. Add another title you liked to the profile."
+                            "No similar titles found. Add another title you liked to the profile.".to_string()
                         };
                         view! { <p class="empty" id="no-results" role="status">{advice}</p> }.into_any()
                     } else {
@@ -148,15 +193,20 @@ fn ResultsHeader(
     };
     view! {
         <div class="results-head">
-            <h2 id="results-h">
+            <h2 id="results-h" tabindex="-1">
                 {move || if st.with(|s| s.liked.is_empty()) {
                     "Popular and well rated".to_string()
                 } else {
                     "Recommended for your profile".to_string()
                 }}
             </h2>
-            <p class="muted small" id="timing">
-                {move || results.with(|r| format!("{} results in {:.2} ms", r.recs.len(), r.ms))}
+            // The engine time is for the curious (hover), not part of the sentence.
+            <p class="muted small" id="timing"
+                title=move || results.with(|r| format!("computed in {:.1} ms on this device", r.ms))>
+                {move || results.with(|r| match r.recs.len() {
+                    1 => "1 result".to_string(),
+                    n => format!("{n} results"),
+                })}
             </p>
             <div class="tune">
                 <label class="slider">
@@ -292,6 +342,7 @@ fn FilterPanel(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl Int
         .map(|c| (c.iso2.clone(), c.name.clone()))
         .collect();
 
+    let region_names = RegionNames::new();
     let year = move |v: String| v.trim().parse::<u16>().ok();
     view! {
         <details class="filters" open>
@@ -338,8 +389,11 @@ fn FilterPanel(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl Int
                     set(&|s| s.country = (!v.is_empty()).then(|| v.clone()));
                 }>
                     <option value="" selected=move || st.get().country.is_none()>"Any"</option>
-                    {countries.into_iter().map(|(code, n)| {
-                        let label = match names.get(&code) { Some(nm) => format!("{nm} ({n})"), None => format!("{code} ({n})") };
+                    {countries.into_iter().filter(|(code, _)| code != "XX").map(|(code, n)| {
+                        let name = names.get(&code).cloned()
+                            .or_else(|| region_names.as_ref().and_then(|r| r.name(&code)))
+                            .unwrap_or_else(|| code.clone());
+                        let label = format!("{name} ({n})");
                         let c2 = code.clone();
                         view! { <option value=code selected=move || st.get().country.as_deref() == Some(c2.as_str())>{label}</option> }
                     }).collect_view()}
@@ -401,5 +455,41 @@ fn mark_first_results() {
     let key = wasm_bindgen::JsValue::from_str("__firstResultsMs");
     if js_sys::Reflect::get(&w, &key).is_ok_and(|v| v.is_undefined()) {
         let _ = js_sys::Reflect::set(&w, &key, &crate::api::now_ms().into());
+    }
+}
+
+/// Country names in the viewer's words, from the browser's own `Intl.DisplayNames`: the
+/// catalogs carry ISO codes, and a table of every country would cost wasm bytes.
+struct RegionNames {
+    names: wasm_bindgen::JsValue,
+    of: js_sys::Function,
+}
+
+impl RegionNames {
+    /// `None` where the browser has no `Intl.DisplayNames` (codes are shown then).
+    fn new() -> Option<RegionNames> {
+        use wasm_bindgen::JsCast;
+        let get = |o: &wasm_bindgen::JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok();
+        let intl = get(&js_sys::global(), "Intl")?;
+        let ctor: js_sys::Function = get(&intl, "DisplayNames")?.dyn_into().ok()?;
+        let opts = js_sys::Object::new();
+        js_sys::Reflect::set(&opts, &"type".into(), &"region".into()).ok()?;
+        let args = js_sys::Array::of2(&js_sys::Array::of1(&"en".into()), &opts);
+        let names = js_sys::Reflect::construct(&ctor, &args).ok()?;
+        let of: js_sys::Function = get(&names, "of")?.dyn_into().ok()?;
+        Some(RegionNames { names, of })
+    }
+
+    /// The name of an ISO2 code; `None` when the browser knows none.
+    fn name(&self, code: &str) -> Option<String> {
+        if code == "SU" {
+            // Not a current region, so browsers return the code.
+            return Some("Soviet Union".into());
+        }
+        self.of
+            .call1(&self.names, &code.into())
+            .ok()?
+            .as_string()
+            .filter(|n| n != code)
     }
 }

@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::state::{AppData, Seen};
+use crate::state::{AppData, LastDiscover, Seen};
 
 /// Where the bundle is in the app's lifecycle.
 #[derive(Clone)]
@@ -58,6 +58,7 @@ fn router_base() -> String {
 pub fn App() -> impl IntoView {
     let state = RwSignal::new(LoadState::Loading(0, None));
     provide_context(Seen::load());
+    provide_context(LastDiscover::load());
     leptos::task::spawn_local(async move {
         let progress =
             move |got: u64, total: Option<u64>| state.set(LoadState::Loading(got, total));

@@ -208,3 +208,41 @@ impl Seen {
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
+
+/// Key of the last Discover query string in localStorage.
+const DISCOVER_KEY: &str = "wtw.discover";
+
+/// The Discover state the viewer last had, as its query string (`?like=…`, or empty),
+/// kept on the device so that "← Discover" returns to it and the profile survives a
+/// reload or a later visit. "Clear profile" stores the cleared state.
+#[derive(Clone, Copy)]
+pub struct LastDiscover(pub RwSignal<String>);
+
+impl LastDiscover {
+    /// Reads the stored query string (empty when absent, unreadable or disabled).
+    pub fn load() -> LastDiscover {
+        let q = storage()
+            .and_then(|s| s.get_item(DISCOVER_KEY).ok().flatten())
+            .filter(|q| q.is_empty() || q.starts_with('?'))
+            .unwrap_or_default();
+        LastDiscover(RwSignal::new(q))
+    }
+
+    /// Remembers `query` (as made by `DiscoverState::to_query`).
+    pub fn save(&self, query: &str) {
+        if self.0.get_untracked() != query {
+            self.0.set(query.to_owned());
+        }
+        if let Some(st) = storage() {
+            // Storage may be full or disabled: the state still lives in the URL.
+            let _ = st.set_item(DISCOVER_KEY, query);
+        }
+    }
+
+    /// Whether anything was stored at all (a first visit has nothing to restore).
+    pub fn stored() -> bool {
+        storage()
+            .and_then(|s| s.get_item(DISCOVER_KEY).ok().flatten())
+            .is_some()
+    }
+}

@@ -9,7 +9,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::charts::{build, Chart};
+use crate::state::LastDiscover;
 use crate::ui::{thousands, use_data, TitleCard, WithDetails};
+use crate::url::DiscoverState;
 
 /// The title page for `/title/:id`.
 #[component]
@@ -80,7 +82,24 @@ fn TitleView(i: usize) -> impl IntoView {
             .collect();
         facts.push(("Countries", c.join(", ")));
     }
-    let like_href = format!("/?like={}", crate::url::encode(&t.id));
+    // "Recommend titles like this" adds to the profile the viewer came with, like the
+    // cards' "More like this": it never silently replaces a profile.
+    let last = expect_context::<LastDiscover>().0.get_untracked();
+    let back_href = format!("/{last}");
+    let mut with_this = DiscoverState::from_query_str(&last);
+    with_this.disliked.retain(|x| *x != t.id);
+    let already = with_this.liked.contains(&t.id);
+    let others = with_this.liked.iter().filter(|x| **x != t.id).count();
+    if !already {
+        with_this.liked.push(t.id.clone());
+    }
+    let like_href = format!("/{}", with_this.to_query());
+    let like_label = match (already, others) {
+        (true, _) => "👍 In your profile: see recommendations".to_string(),
+        (false, 0) => "👍 Recommend titles like this".to_string(),
+        (false, 1) => "👍 Add to your profile (with 1 other title)".to_string(),
+        (false, n) => format!("👍 Add to your profile (with {n} other titles)"),
+    };
     let similar = recommend(&data.model, cat, &Query::like(i, 6));
 
     // Top 10 history, grouped by season label ("" for films and unlabelled rows).
@@ -205,7 +224,7 @@ fn TitleView(i: usize) -> impl IntoView {
     let sources = t
         .sources
         .iter()
-        .map(|s| view! { <li><code>{s.source.clone()}</code>" · "{s.id.clone()}</li> })
+        .map(|s| view! { <li>{source_name(&s.source)}</li> })
         .collect_view();
     let description = if t.description.is_empty() {
         "No description in the sources.".to_string()
@@ -218,14 +237,14 @@ fn TitleView(i: usize) -> impl IntoView {
 
     view! {
         <article class="title-page">
-            <p class="crumbs"><A href="/">"← Discover"</A></p>
+            <p class="crumbs"><A href=back_href attr:id="back-discover">"← Discover"</A></p>
             <h1 class="page-title" id="title-h">{t.title.clone()}</h1>
             <p class="meta">{crate::ui::meta_line(&data, i)}</p>
             <div class="title-top">
                 <div>
                     <p class="description">{description}</p>
                     {trend_note}
-                    <p><A href=like_href attr:class="button">"👍 Recommend titles like this"</A></p>
+                    <p><A href=like_href attr:class="button" attr:id="like-this">{like_label}</A></p>
                 </div>
                 <dl class="facts">
                     {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
@@ -256,5 +275,20 @@ fn TitleView(i: usize) -> impl IntoView {
                 <ul class="sources">{sources}</ul>
             </section>
         </article>
+    }
+}
+
+/// A source as a viewer reads it ("JustWatch catalog, 2023"), not its internal name.
+fn source_name(source: &str) -> String {
+    match source {
+        "kaggle" => "Kaggle Netflix titles (2021)".into(),
+        "justwatch_2022" => "JustWatch catalog (2022)".into(),
+        "justwatch_2023" => "JustWatch catalog (2023)".into(),
+        "streaming_availability" => "Streaming Availability (live)".into(),
+        "top10" => "Netflix Top 10 lists".into(),
+        "tmdb" | "tmdb_2025" => "TMDB films (2025)".into(),
+        "tmdb_enrichment" => "TMDB genres for Netflix's reports".into(),
+        "engagement" => "Netflix engagement reports".into(),
+        other => other.replace('_', " "),
     }
 }

@@ -175,7 +175,7 @@ fn RankRow(
     title: u32,
     /// Season or part, when the row is about one.
     season: Option<String>,
-    /// The number shown on the right ("12.3Mh · wk 2", "325M views").
+    /// The number shown on the right ("12.3M hours · week 2", "325M views").
     figure: String,
 ) -> impl IntoView {
     let data = use_data();
@@ -214,7 +214,8 @@ fn LatestLists() -> impl IntoView {
                         <h3>{c.label()}</h3>
                         <ol class="rank-list">
                             {rows.into_iter().map(|e| {
-                                let figure = format!("{}h · wk {}", compact(e.hours_viewed), e.cumulative_weeks);
+                                let weeks = match e.cumulative_weeks { 1 => "1st week".to_string(), n => format!("week {n}") };
+                                let figure = format!("{} hours · {weeks}", compact(e.hours_viewed));
                                 view! { <RankRow rank=e.rank title=e.title season=e.season.clone() figure /> }
                             }).collect_view()}
                         </ol>

@@ -80,6 +80,27 @@ fn num<T: std::str::FromStr>(m: &ParamsMap, key: &str) -> Option<T> {
 }
 
 impl DiscoverState {
+    /// Reads the state from a query string such as `?like=tt1&k=24` (as stored by
+    /// `state::LastDiscover`); malformed parts are ignored like in [`Self::from_query`].
+    pub fn from_query_str(q: &str) -> DiscoverState {
+        let decode = |v: &str| {
+            let v = v.replace('+', " ");
+            percent_encoding::percent_decode_str(&v)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        let map: ParamsMap = q
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (decode(k), decode(v))
+            })
+            .collect();
+        DiscoverState::from_query(&map)
+    }
+
     /// Reads the state from a query map; unknown or malformed values fall back to defaults.
     pub fn from_query(m: &ParamsMap) -> DiscoverState {
         let d = DiscoverState::default();
@@ -241,6 +262,20 @@ mod tests {
         assert_eq!(encode("tt1,tt2"), "tt1,tt2");
         assert_eq!(encode("sci fi&x"), "sci%20fi%26x");
         assert_eq!(encode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn query_strings_round_trip() {
+        let mut s = DiscoverState::default();
+        s.liked = vec!["tt1".into(), "ts2".into()];
+        s.genres_out = vec!["sci fi".into()];
+        s.k = 24;
+        assert_eq!(DiscoverState::from_query_str(&s.to_query()), s);
+        assert_eq!(DiscoverState::from_query_str(""), DiscoverState::default());
+        assert_eq!(
+            DiscoverState::from_query_str("?like=&&=x&k=zz"),
+            DiscoverState::default()
+        );
     }
 
     #[test]
