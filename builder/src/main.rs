@@ -99,7 +99,11 @@ enum Command {
         #[arg(long)]
         no_kaggle: bool,
         /// Netflix engagement report (xlsx) URL; repeat, or comma-separate in the variable.
-        #[arg(long = "engagement-url", env = "NETFLIX_ENGAGEMENT_URLS", value_delimiter = ',')]
+        #[arg(
+            long = "engagement-url",
+            env = "NETFLIX_ENGAGEMENT_URLS",
+            value_delimiter = ','
+        )]
         engagement_urls: Vec<String>,
         /// Attempts per HTTP request (1 = no retry).
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
@@ -173,9 +177,9 @@ fn main() -> ExitCode {
                     let status = summary.status();
                     match status {
                         builder::refresh::Status::AllFine => {}
-                        builder::refresh::Status::SomeFailed => eprintln!(
-                            "warning: some sources failed and kept their previous data"
-                        ),
+                        builder::refresh::Status::SomeFailed => {
+                            eprintln!("warning: some sources failed and kept their previous data")
+                        }
                         builder::refresh::Status::NothingUsable => {
                             eprintln!("error: every source failed; nothing was refreshed")
                         }

@@ -216,9 +216,11 @@ fn refresh_pages_merges_and_is_idempotent() {
         lines[1].starts_with("2026-07-26\tFilms (English)\t1\tNew Film"),
         "newest week first"
     );
-    let sa =
-        std::fs::read_to_string(data.path().join("live/catalog/streaming_availability.jsonl"))
-            .unwrap();
+    let sa = std::fs::read_to_string(
+        data.path()
+            .join("live/catalog/streaming_availability.jsonl"),
+    )
+    .unwrap();
     assert_eq!(sa.lines().count(), 2);
     let yt = std::fs::read_to_string(data.path().join("live/youtube/youtube_stats.csv")).unwrap();
     assert!(
@@ -313,10 +315,9 @@ fn a_failing_source_keeps_its_data_and_the_others_are_written() {
             std::fs::read_to_string(&kept).unwrap(),
             "{\"id\":\"0\",\"title\":\"Old\"}\n"
         );
-        let global = std::fs::read_to_string(
-            data.path().join("live/netflix_top10/all-weeks-global.tsv"),
-        )
-        .unwrap();
+        let global =
+            std::fs::read_to_string(data.path().join("live/netflix_top10/all-weeks-global.tsv"))
+                .unwrap();
         assert!(global.contains("New Film"), "{global}");
         assert!(data.path().join("live/youtube/youtube_stats.csv").exists());
         assert_eq!(snapshot(&data.path().join("snapshot")), snapshot_before);

@@ -311,7 +311,10 @@ mod tests {
             strip_urls("error sending request for url (http://h/p?key=S): closed"),
             "error sending request for url (<url>): closed"
         );
-        assert_eq!(strip_urls("a https://x/y?k=1 b http://z"), "a <url> b <url>");
+        assert_eq!(
+            strip_urls("a https://x/y?k=1 b http://z"),
+            "a <url> b <url>"
+        );
         assert_eq!(strip_urls("no link"), "no link");
     }
 

@@ -38,7 +38,7 @@ pub struct Dataset {
 }
 
 /// The three datasets the snapshot's catalog uses.
-pub const DATASETS: [Dataset; 3] = [
+pub static DATASETS: [Dataset; 3] = [
     Dataset {
         slug: "shivamb/netflix-shows",
         files: &[("netflix_titles.csv", kaggle::FILE)],
@@ -48,15 +48,24 @@ pub const DATASETS: [Dataset; 3] = [
         slug: "dgoenrique/netflix-movies-and-tv-shows",
         files: &[
             ("titles.csv", "catalog/justwatch_2023_dgoenrique/titles.csv"),
-            ("credits.csv", "catalog/justwatch_2023_dgoenrique/credits.csv"),
+            (
+                "credits.csv",
+                "catalog/justwatch_2023_dgoenrique/credits.csv",
+            ),
         ],
         reader: Reader::JustWatch(justwatch::JW_2023),
     },
     Dataset {
         slug: "victorsoeiro/netflix-tv-shows-and-movies",
         files: &[
-            ("titles.csv", "catalog/justwatch_2022_victorsoeiro/titles.csv"),
-            ("credits.csv", "catalog/justwatch_2022_victorsoeiro/credits.csv"),
+            (
+                "titles.csv",
+                "catalog/justwatch_2022_victorsoeiro/titles.csv",
+            ),
+            (
+                "credits.csv",
+                "catalog/justwatch_2022_victorsoeiro/credits.csv",
+            ),
         ],
         reader: Reader::JustWatch(justwatch::JW_2022),
     },
@@ -95,7 +104,10 @@ fn unzip(bytes: &[u8], ds: &Dataset, max_entry: u64) -> anyhow::Result<Vec<Vec<u
         let mut entry = archive
             .by_index(i)
             .with_context(|| format!("Kaggle {}: zip entry {i} is unreadable", ds.slug))?;
-        let name = entry.name().to_owned();
+        let name = entry
+            .name()
+            .with_context(|| format!("Kaggle {}: zip entry {i} has an unreadable name", ds.slug))?
+            .into_owned();
         // Kaggle puts the files at the top level; a folder prefix is tolerated, the base
         // name decides. The name is only compared, never used as a path.
         let base = name.rsplit('/').next().unwrap_or(&name);
@@ -131,7 +143,7 @@ fn unzip(bytes: &[u8], ds: &Dataset, max_entry: u64) -> anyhow::Result<Vec<Vec<u
             Some(b) => files.push(b),
             None => {
                 let names: Vec<String> = (0..archive.len())
-                    .filter_map(|i| archive.name_for_index(i).map(str::to_owned))
+                    .filter_map(|i| archive.name_for_index(i)?.ok().map(|n| n.into_owned()))
                     .take(10)
                     .collect();
                 bail!(
@@ -152,8 +164,7 @@ fn check(ds: &Dataset, files: &[Vec<u8>]) -> anyhow::Result<()> {
     for ((_, rel), bytes) in ds.files.iter().zip(files) {
         let p = scratch.path().join(rel);
         if let Some(dir) = p.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("creating {}", dir.display()))?;
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         std::fs::write(&p, bytes).with_context(|| format!("writing {}", p.display()))?;
     }

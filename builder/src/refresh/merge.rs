@@ -99,9 +99,8 @@ fn merge_rows(
     // Rows come from parse_tsv with exactly `columns.len()` fields; `get` keeps a short
     // row from panicking all the same.
     let field = |r: &[String], i: usize| r.get(i).cloned().unwrap_or_default();
-    let key_of = |r: &Vec<String>| -> Vec<String> {
-        key_pos.iter().map(|(i, _)| field(r, *i)).collect()
-    };
+    let key_of =
+        |r: &Vec<String>| -> Vec<String> { key_pos.iter().map(|(i, _)| field(r, *i)).collect() };
     let order_of = |r: &Vec<String>| -> Vec<String> {
         order_pos
             .iter()
@@ -302,10 +301,16 @@ mod tests {
         let cols = ["week", "rank", "title"];
         let old = rows(&[&["2026-07-19", "1", "A"], &["2026-07-19", "2", "B"]]);
         let new = rows(&[&["2026-07-26", "1", "C"]]);
-        let err = merge_rows(&cols, &["week", "rnak"], &["week"], old.clone(), new.clone())
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = merge_rows(
+            &cols,
+            &["week", "rnak"],
+            &["week"],
+            old.clone(),
+            new.clone(),
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
         assert!(err.contains("key column \"rnak\""), "{err}");
         let err = merge_rows(&cols, &["week"], &["wek"], old.clone(), new.clone())
             .err()

@@ -229,7 +229,10 @@ impl fmt::Display for Summary {
 }
 
 /// One source to refresh: its name and how to fetch and merge it.
-type Job<'a> = (String, Box<dyn FnOnce() -> anyhow::Result<Vec<Change>> + 'a>);
+type Job<'a> = (
+    String,
+    Box<dyn FnOnce() -> anyhow::Result<Vec<Change>> + 'a>,
+);
 
 /// Fetches and merges each source, and (unless dry-run) writes the files of each that
 /// succeeded. Only a client that cannot be built at all is an error; a failing source is
@@ -272,19 +275,23 @@ fn jobs<'a>(cfg: &'a RefreshConfig, http: &'a Http, today: &'a str) -> (Vec<Job<
     let base = cfg.netflix_base.trim_end_matches('/');
     let mut jobs: Vec<Job<'a>> = Vec::new();
     let mut skipped = Vec::new();
-    let top10 = move |file: &'static str| {
-        move || http.get(&format!("{base}/{file}"), &[])
-    };
+    let top10 = move |file: &'static str| move || http.get(&format!("{base}/{file}"), &[]);
     jobs.push((
         "Top 10 global".into(),
         Box::new(move || -> anyhow::Result<Vec<Change>> {
-            Ok(vec![merge::top10_global(&cfg.dirs, &top10("all-weeks-global.tsv")()?)?])
+            Ok(vec![merge::top10_global(
+                &cfg.dirs,
+                &top10("all-weeks-global.tsv")()?,
+            )?])
         }),
     ));
     jobs.push((
         "Top 10 most popular".into(),
         Box::new(move || -> anyhow::Result<Vec<Change>> {
-            Ok(vec![merge::top10_popular(&cfg.dirs, &top10("most-popular.tsv")()?)?])
+            Ok(vec![merge::top10_popular(
+                &cfg.dirs,
+                &top10("most-popular.tsv")()?,
+            )?])
         }),
     ));
     if cfg.countries {

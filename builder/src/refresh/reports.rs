@@ -71,11 +71,10 @@ pub fn check(bytes: &[u8]) -> anyhow::Result<Vec<String>> {
         .map_err(|e| anyhow::anyhow!("not an xlsx workbook: {e}"))?;
     let names = book.sheet_names();
     let mut good = Vec::new();
-    for name in names.iter().filter(|n| {
-        SHEETS
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(n.trim()))
-    }) {
+    for name in names
+        .iter()
+        .filter(|n| SHEETS.iter().any(|s| s.eq_ignore_ascii_case(n.trim())))
+    {
         let range = book
             .worksheet_range(name)
             .map_err(|e| anyhow::anyhow!("sheet {name:?} is unreadable: {e}"))?;
@@ -119,7 +118,9 @@ mod tests {
             file_name("https://x.example/../.hidden.xlsx").unwrap(),
             "hidden.xlsx"
         );
-        let err = file_name("https://x.example/?sig=SECRET").unwrap_err().to_string();
+        let err = file_name("https://x.example/?sig=SECRET")
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("SECRET"), "{err}");
         assert!(file_name("not a url").is_err());
     }
