@@ -99,6 +99,9 @@ fn real_zips(cut: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Zips by `owner/dataset`, shared with the fake storage host.
+type Zips = Arc<BTreeMap<String, Vec<u8>>>;
+
 /// What the fake Kaggle saw.
 #[derive(Default)]
 struct Seen {
@@ -117,10 +120,7 @@ fn kaggle_server(zips: BTreeMap<String, Vec<u8>>) -> (String, Arc<Mutex<Seen>>) 
             .route(
                 "/dl/{owner}/{dataset}",
                 get(
-                    |State((zips, seen)): State<(
-                        Arc<BTreeMap<String, Vec<u8>>>,
-                        Arc<Mutex<Seen>>,
-                    )>,
+                    |State((zips, seen)): State<(Zips, Arc<Mutex<Seen>>)>,
                      UrlPath((owner, dataset)): UrlPath<(String, String)>,
                      headers: HeaderMap| async move {
                         if headers.contains_key(header::AUTHORIZATION) {
