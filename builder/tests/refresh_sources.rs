@@ -356,30 +356,58 @@ fn engagement_reports_are_stored_under_stable_names_after_a_check() {
     );
     let files = Arc::new(files);
     let served = files.clone();
-    let base = spawn(Router::new().route(
-        "/assets/{name}",
-        get(move |UrlPath(name): UrlPath<String>| {
-            let files = served.clone();
-            async move {
-                match files.get(&name) {
-                    Some(b) => b.clone().into_response(),
-                    None => StatusCode::NOT_FOUND.into_response(),
-                }
-            }
-        }),
-    ));
+    let base = spawn(
+        Router::new()
+            .route(
+                "/gone/{name}",
+                get(|| async {
+                    (
+                        StatusCode::NOT_FOUND,
+                        "<!DOCTYPE html>\n<html>\n  <body>Moved.</body>\n</html>\n",
+                    )
+                }),
+            )
+            .route(
+                "/assets/{name}",
+                get(move |UrlPath(name): UrlPath<String>| {
+                    let files = served.clone();
+                    async move {
+                        match files.get(&name) {
+                            Some(b) => b.clone().into_response(),
+                            None => StatusCode::NOT_FOUND.into_response(),
+                        }
+                    }
+                }),
+            ),
+    );
     let data = data_dir();
     let mut cfg = config(data.path(), &top10_server());
     cfg.engagement_urls = [REPORTS[0], REPORTS[1], "not-a-workbook.xlsx", "other.xlsx"]
         .iter()
         .map(|n| format!("{base}/assets/{n}?sig=SIGNED-QUERY-123"))
+        .chain([format!("{base}/gone/old.xlsx")])
         .collect();
     let summary = builder::refresh::run(&cfg).unwrap();
     assert_eq!(summary.status(), Status::SomeFailed, "{summary}");
     let out = summary.to_string();
     assert!(!out.contains("SIGNED-QUERY"), "{out}");
     let failed: BTreeMap<&str, &str> = summary.failed().collect();
-    assert_eq!(failed.len(), 2, "{out}");
+    assert_eq!(failed.len(), 3, "{out}");
+    // One line per failure, even for a multi-line error page.
+    assert!(
+        failed["engagement report old.xlsx"]
+            .contains("HTTP 404 Not Found: <!DOCTYPE html> <html> <body>Moved."),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("failed: ")).count(),
+        3,
+        "{out}"
+    );
+    assert!(
+        !out.lines().any(|l| l.trim_start().starts_with('<')),
+        "{out}"
+    );
     assert!(
         failed["engagement report not-a-workbook.xlsx"].contains("not an xlsx workbook"),
         "{out}"

@@ -135,6 +135,7 @@ impl Http {
                     } else {
                         let mut body = String::new();
                         let _ = resp.take(4096).read_to_string(&mut body);
+                        let body = super::one_line(&body);
                         let body: String = body.chars().take(200).collect();
                         bail!(
                             "GET {shown}: HTTP {status}: {}",

@@ -255,7 +255,7 @@ pub fn run(cfg: &RefreshConfig) -> anyhow::Result<Summary> {
                 }
                 Ok(changes)
             })
-            .map_err(|e| http.redact(&format!("{e:#}")));
+            .map_err(|e| one_line(&http.redact(&format!("{e:#}"))));
         if let Err(why) = &result {
             tracing::warn!(source = %source, "failed, previous data kept: {why}");
         }
@@ -361,6 +361,12 @@ fn jobs<'a>(cfg: &'a RefreshConfig, http: &'a Http, today: &'a str) -> (Vec<Job<
     (jobs, skipped)
 }
 
+/// `text` on one line, runs of white space as one space: each failure is one summary line
+/// (an error page's HTML must not spill over the next lines).
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Leaves out files whose content would not change.
 fn keep_changed(dirs: &DataDirs, changes: Vec<Change>) -> anyhow::Result<Vec<Change>> {
     let mut kept = Vec::new();
@@ -414,6 +420,14 @@ fn read_opt(dirs: &DataDirs, file: &str) -> anyhow::Result<Option<Vec<u8>>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reasons_are_one_line() {
+        assert_eq!(
+            super::one_line("HTTP 404: <html>\n  <body>\r\n</body>\n"),
+            "HTTP 404: <html> <body> </body>"
+        );
+    }
+
     #[test]
     fn civil_dates() {
         assert_eq!(super::civil_date(0), "1970-01-01");
