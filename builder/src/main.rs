@@ -64,9 +64,12 @@ enum Command {
         #[arg(long)]
         record_metrics: bool,
     },
-    /// Fetches fresh Top 10 lists (and, with RAPIDAPI_KEY / YOUTUBE_API_KEY set, the catalog
-    /// and trailer statistics) and merges them into the live directory, over the snapshot.
-    /// Writes nothing unless all succeed.
+    /// Fetches fresh Top 10 lists, the Kaggle catalog datasets (KAGGLE_USERNAME /
+    /// KAGGLE_KEY when set), the configured engagement reports and, with RAPIDAPI_KEY /
+    /// YOUTUBE_API_KEY set, the catalog and trailer statistics, and merges them into the
+    /// live directory, over the snapshot. A failing source keeps its previous data and the
+    /// others are still written. Exit status: 0 all fine, 2 some sources failed, 1 nothing
+    /// usable.
     #[command(after_help = DATA_RULE)]
     Refresh {
         #[command(flatten)]
@@ -89,6 +92,22 @@ enum Command {
         /// Skip the ~30 MB per-country Top 10 file.
         #[arg(long)]
         no_countries: bool,
+        /// Base URL of Kaggle's API (the datasets' download calls).
+        #[arg(long, env = "KAGGLE_API_BASE")]
+        kaggle_base: Option<String>,
+        /// Skip the Kaggle catalog datasets.
+        #[arg(long)]
+        no_kaggle: bool,
+        /// Netflix engagement report (xlsx) URL; repeat, or comma-separate in the variable.
+        #[arg(
+            long = "engagement-url",
+            env = "NETFLIX_ENGAGEMENT_URLS",
+            value_delimiter = ','
+        )]
+        engagement_urls: Vec<String>,
+        /// Attempts per HTTP request (1 = no retry).
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
+        attempts: u32,
     },
     /// Recommends titles like the given ones, with filters and diversity (same engine code
     /// as the app); `--queries FILE` runs a batch, `--eval` prints the offline metrics.
@@ -125,22 +144,54 @@ fn main() -> ExitCode {
             country,
             youtube_base,
             no_countries,
-        } => dirs.locate().and_then(|dirs| {
-            let mut cfg = builder::refresh::RefreshConfig::new(dirs);
-            cfg.dry_run = dry_run;
-            cfg.countries = !no_countries;
-            cfg.sa_country = country.to_lowercase();
-            if let Some(b) = netflix_base {
-                cfg.netflix_base = b;
-            }
-            if let Some(b) = sa_base {
-                cfg.sa_base = b;
-            }
-            if let Some(b) = youtube_base {
-                cfg.yt_base = b;
-            }
-            builder::refresh::run(&cfg).map(|out| print!("{out}"))
-        }),
+            kaggle_base,
+            no_kaggle,
+            engagement_urls,
+            attempts,
+        } => {
+            let run = dirs.locate().and_then(|dirs| {
+                let mut cfg = builder::refresh::RefreshConfig::new(dirs);
+                cfg.dry_run = dry_run;
+                cfg.countries = !no_countries;
+                cfg.kaggle = !no_kaggle;
+                cfg.sa_country = country.to_lowercase();
+                cfg.engagement_urls = engagement_urls;
+                cfg.http.attempts = attempts;
+                for (flag, field) in [
+                    (netflix_base, &mut cfg.netflix_base),
+                    (sa_base, &mut cfg.sa_base),
+                    (youtube_base, &mut cfg.yt_base),
+                    (kaggle_base, &mut cfg.kaggle_base),
+                ] {
+                    if let Some(b) = flag {
+                        *field = b;
+                    }
+                }
+                builder::refresh::run(&cfg)
+            });
+            // The summary goes to stdout (the workflow reads its `failed:` lines); the
+            // exit status tells all fine (0), some sources failed (2), nothing usable (1).
+            return match run {
+                Ok(summary) => {
+                    print!("{summary}");
+                    let status = summary.status();
+                    match status {
+                        builder::refresh::Status::AllFine => {}
+                        builder::refresh::Status::SomeFailed => {
+                            eprintln!("warning: some sources failed and kept their previous data")
+                        }
+                        builder::refresh::Status::NothingUsable => {
+                            eprintln!("error: every source failed; nothing was refreshed")
+                        }
+                    }
+                    ExitCode::from(status.exit_code())
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Recommend(args) => builder::recommend::run(&args).map(|out| print!("{out}")),
     };
     match result {

@@ -1,5 +1,7 @@
 //! `builder refresh` against local servers speaking the real wire formats: Netflix TSVs,
-//! Streaming Availability v4 cursor pages, YouTube Data API v3 lists.
+//! Streaming Availability v4 cursor pages, YouTube Data API v3 lists. A failing source
+//! keeps its data and the others are still written (the Kaggle and engagement sources and
+//! the exit status are tested in `refresh_sources.rs`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use builder::datadirs::DataDirs;
-use builder::refresh::{http::HttpConfig, RefreshConfig};
+use builder::refresh::{http::HttpConfig, RefreshConfig, Status};
 
 const GLOBAL: &str = "week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed\truntime\tweekly_views\tcumulative_weeks_in_top_10\n";
 const POPULAR: &str = "category\trank\tshow_title\tseason_title\thours_viewed_first_91_days\truntime\tviews_first_91_days\nFilms (English)\t1\tKPop Demon Hunters\tN/A\t541800000\t1.6667\t325100000\n";
@@ -164,12 +166,15 @@ fn config(data: &Path, base: &str) -> RefreshConfig {
     c.sa_key = Some("k".into());
     c.yt_base = format!("{base}/yt");
     c.yt_key = Some("y".into());
+    c.kaggle = false;
+    c.engagement_urls = Vec::new();
     c.today = Some("2026-07-28".into());
     c.http = HttpConfig {
         timeout: Duration::from_millis(500),
         attempts: 3,
         backoff: Duration::from_millis(10),
         max_retry_after: Duration::from_secs(1),
+        ..HttpConfig::default()
     };
     c
 }
@@ -195,7 +200,9 @@ fn refresh_pages_merges_and_is_idempotent() {
     let (base, fake) = serve(Mode::Ok);
     let data = data_dir();
     let cfg = config(data.path(), &base);
-    let out = builder::refresh::run(&cfg).unwrap();
+    let summary = builder::refresh::run(&cfg).unwrap();
+    assert_eq!(summary.status(), Status::AllFine, "{summary}");
+    let out = summary.to_string();
     assert!(out.contains("+1 rows"), "{out}");
     // Three pages, one of them empty.
     assert_eq!(fake.hits.load(Ordering::SeqCst), 3);
@@ -229,7 +236,7 @@ fn refresh_pages_merges_and_is_idempotent() {
 
     // A second identical refresh changes nothing.
     let before = snapshot(data.path());
-    let out = builder::refresh::run(&cfg).unwrap();
+    let out = builder::refresh::run(&cfg).unwrap().to_string();
     assert!(out.contains("nothing to change"), "{out}");
     assert_eq!(snapshot(data.path()), before);
     // The snapshot is read-only input: refresh wrote only into the live directory.
@@ -253,7 +260,7 @@ fn dry_run_writes_nothing() {
     let before = snapshot(data.path());
     let mut cfg = config(data.path(), &base);
     cfg.dry_run = true;
-    let out = builder::refresh::run(&cfg).unwrap();
+    let out = builder::refresh::run(&cfg).unwrap().to_string();
     assert!(out.contains("dry run"), "{out}");
     assert!(
         out.contains("netflix_top10/all-weeks-global.tsv: +1 rows"),
@@ -266,7 +273,8 @@ fn dry_run_writes_nothing() {
 fn rate_limit_is_retried() {
     let (base, fake) = serve(Mode::TooManyThenOk);
     let data = data_dir();
-    builder::refresh::run(&config(data.path(), &base)).unwrap();
+    let summary = builder::refresh::run(&config(data.path(), &base)).unwrap();
+    assert_eq!(summary.status(), Status::AllFine, "{summary}");
     assert_eq!(
         fake.hits.load(Ordering::SeqCst),
         4,
@@ -275,7 +283,7 @@ fn rate_limit_is_retried() {
 }
 
 #[test]
-fn failures_leave_data_byte_identical() {
+fn a_failing_source_keeps_its_data_and_the_others_are_written() {
     for (mode, expect) in [
         (Mode::ServerError, "502"),
         (Mode::MalformedJson, "unexpected JSON"),
@@ -283,11 +291,36 @@ fn failures_leave_data_byte_identical() {
     ] {
         let (base, fake) = serve(mode);
         let data = data_dir();
-        let before = snapshot(data.path());
-        let err = builder::refresh::run(&config(data.path(), &base)).unwrap_err();
-        let msg = format!("{err:#}");
-        assert!(msg.contains(expect), "{msg}");
-        assert_eq!(snapshot(data.path()), before, "data changed after {msg}");
+        // The catalog this source would refresh, as a previous refresh left it.
+        let kept = data
+            .path()
+            .join("live/catalog/streaming_availability.jsonl");
+        std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+        std::fs::write(&kept, "{\"id\":\"0\",\"title\":\"Old\"}\n").unwrap();
+        let snapshot_before = snapshot(&data.path().join("snapshot"));
+        let summary = builder::refresh::run(&config(data.path(), &base)).unwrap();
+        assert_eq!(summary.status(), Status::SomeFailed, "{summary}");
+        let failed: Vec<_> = summary.failed().collect();
+        assert_eq!(failed.len(), 1, "{summary}");
+        assert_eq!(failed[0].0, "Streaming Availability");
+        assert!(failed[0].1.contains(expect), "{summary}");
+        let out = summary.to_string();
+        assert!(
+            out.contains("failed: Streaming Availability: ") && out.contains(expect),
+            "{out}"
+        );
+        assert!(out.contains("1 of 4 sources failed"), "{out}");
+        // The failed source kept its file byte for byte; the others were written.
+        assert_eq!(
+            std::fs::read_to_string(&kept).unwrap(),
+            "{\"id\":\"0\",\"title\":\"Old\"}\n"
+        );
+        let global =
+            std::fs::read_to_string(data.path().join("live/netflix_top10/all-weeks-global.tsv"))
+                .unwrap();
+        assert!(global.contains("New Film"), "{global}");
+        assert!(data.path().join("live/youtube/youtube_stats.csv").exists());
+        assert_eq!(snapshot(&data.path().join("snapshot")), snapshot_before);
         if mode == Mode::ServerError || mode == Mode::Stall {
             assert_eq!(
                 fake.hits.load(Ordering::SeqCst),
@@ -323,8 +356,18 @@ fn truncated_download_is_refused() {
     let mut cfg = config(data.path(), &format!("http://{addr}"));
     cfg.sa_key = None;
     cfg.yt_key = None;
-    let err = builder::refresh::run(&cfg).unwrap_err().to_string();
-    assert!(err.contains(":2:1: 4 fields, header has 9"), "{err}");
+    // The global list is truncated and the server has no most-popular list: every
+    // source failed, and nothing was written.
+    let summary = builder::refresh::run(&cfg).unwrap();
+    assert_eq!(summary.status(), Status::NothingUsable, "{summary}");
+    let failed: Vec<_> = summary.failed().collect();
+    assert_eq!(failed[0].0, "Top 10 global");
+    assert!(
+        failed[0].1.contains(":2:1: 4 fields, header has 9"),
+        "{summary}"
+    );
+    assert_eq!(failed[1].0, "Top 10 most popular");
+    assert!(failed[1].1.contains("HTTP 404"), "{summary}");
     assert_eq!(snapshot(data.path()), before);
 }
 
@@ -375,13 +418,14 @@ fn a_refresh_killed_mid_download_changes_nothing_and_the_next_cleans_up() {
     std::fs::write(&leftover, b"half a fi").unwrap();
     let before = snapshot(data.path());
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_builder"))
-        .args(["refresh", "--no-countries", "--data"])
+        .args(["refresh", "--no-countries", "--no-kaggle", "--data"])
         .arg(data.path().join("snapshot"))
         .arg("--live")
         .arg(data.path().join("live"))
         .args(["--netflix-base", &base])
         .env_remove("RAPIDAPI_KEY")
         .env_remove("YOUTUBE_API_KEY")
+        .env_remove("NETFLIX_ENGAGEMENT_URLS")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -403,7 +447,8 @@ fn a_refresh_killed_mid_download_changes_nothing_and_the_next_cleans_up() {
     let mut cfg = config(data.path(), &base);
     cfg.sa_key = None;
     cfg.yt_key = None;
-    builder::refresh::run(&cfg).unwrap();
+    let summary = builder::refresh::run(&cfg).unwrap();
+    assert_eq!(summary.status(), Status::AllFine, "{summary}");
     assert!(!leftover.exists(), "stale temporary file kept");
     let global =
         std::fs::read_to_string(data.path().join("live/netflix_top10/all-weeks-global.tsv"))

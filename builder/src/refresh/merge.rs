@@ -76,18 +76,36 @@ struct Merged {
 }
 
 /// Merges `fetched` rows over `old` rows by `key` columns, ordered by `order` columns.
+/// A key or order column that is not in `columns` is an error: silently keying on
+/// column 0 instead would merge distinct rows into one and lose history.
 fn merge_rows(
     columns: &[&str],
     key: &[&str],
     order: &[&str],
     old: Vec<Vec<String>>,
     fetched: Vec<Vec<String>>,
-) -> Merged {
-    let idx = |c: &str| columns.iter().position(|x| *x == c).unwrap_or(0);
+) -> anyhow::Result<Merged> {
+    let positions = |names: &[&str], what: &str| -> anyhow::Result<Vec<(usize, String)>> {
+        names
+            .iter()
+            .map(|c| match columns.iter().position(|x| x == c) {
+                Some(i) => Ok((i, (*c).to_owned())),
+                None => bail!("{what} column {c:?} is not one of the file's columns {columns:?}"),
+            })
+            .collect()
+    };
+    let key_pos = positions(key, "key")?;
+    let order_pos = positions(order, "order")?;
+    // Rows come from parse_tsv with exactly `columns.len()` fields; `get` keeps a short
+    // row from panicking all the same.
+    let field = |r: &[String], i: usize| r.get(i).cloned().unwrap_or_default();
     let key_of =
-        |r: &Vec<String>| -> Vec<String> { key.iter().map(|c| r[idx(c)].clone()).collect() };
+        |r: &Vec<String>| -> Vec<String> { key_pos.iter().map(|(i, _)| field(r, *i)).collect() };
     let order_of = |r: &Vec<String>| -> Vec<String> {
-        order.iter().map(|c| sort_field(c, &r[idx(c)])).collect()
+        order_pos
+            .iter()
+            .map(|(i, c)| sort_field(c, &field(r, *i)))
+            .collect()
     };
     let mut by_key: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
     for r in old {
@@ -110,11 +128,11 @@ fn merge_rows(
         out.push_str(&r.join("\t"));
         out.push('\n');
     }
-    Merged {
+    Ok(Merged {
         bytes: out.into_bytes(),
         added,
         updated,
-    }
+    })
 }
 
 fn summary(m: &Merged) -> String {
@@ -130,7 +148,7 @@ pub fn top10_global(data: &DataDirs, fetched: &[u8]) -> anyhow::Result<Change> {
         None => Vec::new(),
     };
     let key = ["week", "category", "weekly_rank"];
-    let m = merge_rows(cols, &key, &key, old, new);
+    let m = merge_rows(cols, &key, &key, old, new)?;
     Ok(Change {
         file: top10::GLOBAL_FILE.into(),
         summary: summary(&m),
@@ -149,7 +167,7 @@ pub fn top10_popular(data: &DataDirs, fetched: &[u8]) -> anyhow::Result<Change> 
     let key = ["category", "rank"];
     let old_len = old.len();
     // The list is replaced whole: keep none of the old rows.
-    let m = merge_rows(cols, &key, &key, Vec::new(), new);
+    let m = merge_rows(cols, &key, &key, Vec::new(), new)?;
     Ok(Change {
         file: top10::POPULAR_FILE.into(),
         summary: format!("replaced ({old_len} rows before)"),
@@ -173,7 +191,7 @@ pub fn top10_countries(data: &DataDirs, fetched: &[u8]) -> anyhow::Result<Change
     };
     let key = ["country_iso2", "week", "category", "weekly_rank"];
     let order = ["country_name", "week", "category", "weekly_rank"];
-    let m = merge_rows(cols, &key, &order, old, new);
+    let m = merge_rows(cols, &key, &order, old, new)?;
     // mtime 0 and no file name: the same rows always give the same bytes.
     let mut enc = flate2::GzBuilder::new()
         .mtime(0)
@@ -266,4 +284,43 @@ pub fn youtube(data: &DataDirs, rows: Vec<StatsRow>) -> anyhow::Result<Change> {
         bytes,
         summary: format!("+{added} rows, {updated} updated"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_rows;
+
+    fn rows(r: &[&[&str]]) -> Vec<Vec<String>> {
+        r.iter()
+            .map(|r| r.iter().map(|f| (*f).to_owned()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_misspelled_key_column_is_an_error_not_column_zero() {
+        let cols = ["week", "rank", "title"];
+        let old = rows(&[&["2026-07-19", "1", "A"], &["2026-07-19", "2", "B"]]);
+        let new = rows(&[&["2026-07-26", "1", "C"]]);
+        let err = merge_rows(
+            &cols,
+            &["week", "rnak"],
+            &["week"],
+            old.clone(),
+            new.clone(),
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(err.contains("key column \"rnak\""), "{err}");
+        let err = merge_rows(&cols, &["week"], &["wek"], old.clone(), new.clone())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("order column \"wek\""), "{err}");
+        // Spelled right, both old rows of the same week survive.
+        let m = merge_rows(&cols, &["week", "rank"], &["week", "rank"], old, new).unwrap();
+        assert_eq!(m.added, 1);
+        let text = String::from_utf8(m.bytes).unwrap();
+        assert_eq!(text.lines().count(), 4, "{text}");
+    }
 }

@@ -4,7 +4,7 @@
 use anyhow::bail;
 use serde::Deserialize;
 
-use super::http::Http;
+use super::http::{percent_encode as encode, Http};
 use super::RefreshConfig;
 
 #[derive(Deserialize)]
@@ -14,19 +14,6 @@ struct Page {
     has_more: bool,
     #[serde(default)]
     next_cursor: Option<String>,
-}
-
-/// Percent-encodes a query value (cursors may hold `?`, `&`, `=`).
-fn encode(v: &str) -> String {
-    let mut out = String::new();
-    for b in v.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Fetches every page (up to the configured limit) and returns the raw show objects.
