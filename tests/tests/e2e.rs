@@ -916,3 +916,154 @@ async fn pwa_works_offline_under_a_sub_path_and_updates_safely() -> anyhow::Resu
     server.stop().await;
     Ok(())
 }
+
+/// Issue 18's newcomer flows: the Discover state survives a title page and a reload,
+/// "Recommend titles like this" adds to the profile and says so, and the pages speak
+/// plainly (no engine timings, hour units, country names, metric names).
+#[tokio::test]
+#[ignore = "needs dist/ and chromedriver: run `make test`"]
+async fn newcomer_flows_keep_the_profile_and_speak_plainly() -> anyhow::Result<()> {
+    let addr = serve(&workspace_root().join("dist")).await?;
+    let driver = Driver::start().await?;
+    let c = driver.browser(1280, 1000).await?;
+    open(&c, &format!("http://{addr}/")).await?;
+    wait_results(&c, 10).await?;
+    let pitch = wait_text(&c, "#pitch", 5).await?;
+    assert!(pitch.contains("Netflix"), "{pitch}");
+    assert!(pitch.contains("Not affiliated with Netflix"), "{pitch}");
+    let timing = wait_text(&c, "#timing", 5).await?;
+    assert!(
+        timing.ends_with("results") && !timing.contains("ms"),
+        "{timing}"
+    );
+    // Country names, not codes; no "XX" placeholder.
+    let countries = strings(
+        &c,
+        "return Array.from(document.querySelectorAll('#f-country option')).slice(1).map(o => o.textContent);",
+    )
+    .await?;
+    assert!(countries.len() > 20, "{countries:?}");
+    let coded: Vec<&String> = countries
+        .iter()
+        .filter(|l| {
+            let name = l.split(" (").next().unwrap_or("");
+            name.len() == 2 && name.chars().all(|ch| ch.is_ascii_uppercase())
+        })
+        .collect();
+    assert!(coded.is_empty(), "codes shown as names: {coded:?}");
+    assert!(
+        countries.iter().any(|l| l.starts_with("South Korea")),
+        "{countries:?}"
+    );
+
+    // A two-title profile and a filter, then a title page.
+    pick_by_keyboard(&c, "stranger things", "Stranger Things").await?;
+    pick_by_keyboard(&c, "the crwn", "The Crown").await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('#profile .pname').length === 2;",
+        5,
+    )
+    .await?;
+    c.find(Locator::Css("#f-kind option[value='show']"))
+        .await?
+        .click()
+        .await?;
+    wait_js(&c, "return location.search.includes('kind=show');", 5).await?;
+    let search = js(&c, "return location.search;").await?;
+    let search = search.as_str().context("no search")?.to_owned();
+    let first = result_ids(&c).await?;
+    let first = first.first().context("no results")?.clone();
+    c.find(Locator::Css("#results li.card h3 a"))
+        .await?
+        .click()
+        .await?;
+    wait_text(&c, "#title-h", 10).await?;
+    assert!(
+        js(&c, "return location.pathname;")
+            .await?
+            .as_str()
+            .is_some_and(|p| p.ends_with(&format!("/title/{first}"))),
+        "the card title links to its page"
+    );
+    // "← Discover" goes back to the same profile and filters, not to a bare page.
+    let back = js(
+        &c,
+        "return document.querySelector('#back-discover').getAttribute('href');",
+    )
+    .await?;
+    assert!(
+        back.as_str().is_some_and(|h| h.ends_with(&search)),
+        "back link {back} should keep {search}"
+    );
+    // "Recommend titles like this" adds to the profile and says so.
+    let like = wait_text(&c, "#like-this", 5).await?;
+    assert!(like.contains("with 2 other titles"), "{like}");
+    c.find(Locator::Css("#like-this")).await?.click().await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('#profile .pname').length === 3;",
+        10,
+    )
+    .await?;
+    assert!(
+        js(&c, "return location.search.includes('kind=show');")
+            .await?
+            .as_bool()
+            .unwrap_or(false),
+        "the filters came back too"
+    );
+
+    // A later visit to the bare address restores the profile from this device.
+    open(&c, &format!("http://{addr}/")).await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('#profile .pname').length === 3;",
+        10,
+    )
+    .await?;
+    // "Clear profile" clears it for good.
+    c.find(Locator::XPath(
+        "//button[normalize-space()='Clear profile']",
+    ))
+    .await?
+    .click()
+    .await?;
+    wait_text(&c, "#profile-empty", 5).await?;
+    open(&c, &format!("http://{addr}/")).await?;
+    wait_results(&c, 10).await?;
+    wait_text(&c, "#profile-empty", 5).await?;
+
+    // Units and metric names in words.
+    c.goto(&format!("http://{addr}/trends")).await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('.rank-list li').length >= 10;",
+        15,
+    )
+    .await?;
+    let figures = strings(
+        &c,
+        "return Array.from(document.querySelectorAll('.rl-num')).map(e => e.textContent);",
+    )
+    .await?;
+    assert!(figures.iter().any(|f| f.contains(" hours")), "{figures:?}");
+    assert!(!figures.iter().any(|f| f.contains("Mh")), "{figures:?}");
+    c.goto(&format!("http://{addr}/data")).await?;
+    wait_text(&c, "#data-summary", 10).await?;
+    let headings = strings(
+        &c,
+        "return Array.from(document.querySelectorAll('h3')).map(e => e.textContent);",
+    )
+    .await?;
+    assert!(
+        headings.iter().any(|h| h.starts_with("Shares a genre")),
+        "{headings:?}"
+    );
+    assert!(
+        !headings.iter().any(|h| h == "map@10" || h == "ils"),
+        "{headings:?}"
+    );
+    assert!(page_errors(&c).await?.is_empty());
+    Ok(())
+}
