@@ -240,7 +240,9 @@ pub struct Seeds {
 /// Splits a framed file into its header bytes' end and returns the body.
 fn body_of(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
     let (header, start) = Bundle::read_header(bytes)?;
-    let end = start.saturating_add(header.body_len as usize).min(bytes.len());
+    let end = start
+        .saturating_add(header.body_len as usize)
+        .min(bytes.len());
     Ok(bytes[start..end].to_vec())
 }
 
@@ -488,14 +490,7 @@ impl Target for FeedbackTarget {
             liked: vec![0],
             ..Query::default()
         };
-        let local = refine::on_device(
-            &self.model,
-            &self.catalog,
-            &self.index,
-            &query,
-            &text,
-            10,
-        );
+        let local = refine::on_device(&self.model, &self.catalog, &self.index, &query, &text, 10);
         format!(
             "{}:{}:{}",
             constraints.len().min(4),
@@ -533,7 +528,10 @@ impl Target for RequestTarget {
         vec![
             (0, request_seed(3, "funnier please")),
             (0, request_seed(20, "no horror, \"quoted\" \\ é 😀")),
-            (0, b"{\"feedback\":\"x\",\"candidates\":[],\"k\":0}".to_vec()),
+            (
+                0,
+                b"{\"feedback\":\"x\",\"candidates\":[],\"k\":0}".to_vec(),
+            ),
         ]
     }
     fn max_len(&self) -> usize {
@@ -621,9 +619,8 @@ pub const TARGETS: &[&str] = &["bundle", "details", "feedback", "request", "answ
 
 /// The target called `name`; the bundle-based ones need `seeds`.
 pub fn target(name: &str, seeds: Option<&Seeds>) -> anyhow::Result<Box<dyn Target>> {
-    let need = || {
-        seeds.with_context(|| format!("the {name} target needs the bundle seeds (--seeds DIR)"))
-    };
+    let need =
+        || seeds.with_context(|| format!("the {name} target needs the bundle seeds (--seeds DIR)"));
     Ok(match name {
         "bundle" => Box::new(BundleTarget::new(need()?)),
         "details" => Box::new(DetailsTarget::new(need()?)),

@@ -161,7 +161,8 @@ pub fn request_body(req: &RefineRequest, model: &str) -> Value {
     });
     if let (Some(thinking), Some(gc)) = (
         thinking_for(model).config,
-        body.get_mut("generationConfig").and_then(Value::as_object_mut),
+        body.get_mut("generationConfig")
+            .and_then(Value::as_object_mut),
     ) {
         gc.insert("thinkingConfig".into(), thinking);
     }
@@ -375,7 +376,10 @@ mod tests {
             {"text": "{\"picks\":[{\"id\":\"c1\",\"reason\":\"r\"}]}"}
         ]}, "finishReason": "STOP"}]});
         let ok = parse_answer(&thinking.to_string());
-        assert_eq!(ok.map(|p| p.picks[0].id.clone()).ok().as_deref(), Some("c1"));
+        assert_eq!(
+            ok.map(|p| p.picks[0].id.clone()).ok().as_deref(),
+            Some("c1")
+        );
         let cut = json!({"candidates": [{"content": {"parts": [
             {"text": "thinking...", "thought": true}]}, "finishReason": "MAX_TOKENS"}],
             "usageMetadata": {"thoughtsTokenCount": 4000}});

@@ -232,7 +232,8 @@ impl Failure {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let close = self.close_with.is_some();
         let mut res = (status, Json(ApiError::new(self.code, self.message))).into_response();
         if let Some(secs) = self.retry_after {

@@ -83,7 +83,10 @@ async fn slow_headers_and_idle_connections_are_closed() {
         start.elapsed()
     })
     .await;
-    assert!(idle < Duration::from_secs(3), "idle connection kept {idle:?}");
+    assert!(
+        idle < Duration::from_secs(3),
+        "idle connection kept {idle:?}"
+    );
     // The server still answers normal requests.
     let (res, _) = client(move || plain_get(p, "/api/health", Duration::from_secs(5))).await;
     assert!(res.starts_with("HTTP/1.1 200"), "{res}");
@@ -121,8 +124,14 @@ async fn a_body_that_never_finishes_gets_408_and_a_close() {
             (String::from_utf8_lossy(&out).into_owned(), start.elapsed())
         })
         .await;
-        assert!(res.starts_with("HTTP/1.1 408"), "trickling={trickling}: {res}");
-        assert!(res.contains("request body not received within 500 ms"), "{res}");
+        assert!(
+            res.starts_with("HTTP/1.1 408"),
+            "trickling={trickling}: {res}"
+        );
+        assert!(
+            res.contains("request body not received within 500 ms"),
+            "{res}"
+        );
         assert!(
             res.to_ascii_lowercase().contains("connection: close"),
             "{res}"
@@ -153,8 +162,14 @@ async fn idle_connections_past_the_limit_do_not_lock_out_a_normal_request() {
     assert!(res.starts_with("HTTP/1.1 200"), "{res}");
     // It waited for slots (the limit is real) but not for long: each round of idle
     // connections is cut at the header timeout.
-    assert!(took >= Duration::from_millis(500), "no limit: answered in {took:?}");
-    assert!(took < Duration::from_secs(10), "answered only after {took:?}");
+    assert!(
+        took >= Duration::from_millis(500),
+        "no limit: answered in {took:?}"
+    );
+    assert!(
+        took < Duration::from_secs(10),
+        "answered only after {took:?}"
+    );
     // By now the idle connections were all closed by the server.
     let still_open = client(move || {
         idle.into_iter()

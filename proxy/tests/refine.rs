@@ -414,7 +414,9 @@ async fn thinking_is_bounded_and_thoughts_are_not_the_answer() {
     let gc = &fake.seen()[0].body["generationConfig"];
     assert_eq!(gc["thinkingConfig"], json!({"thinkingBudget": 0}));
     assert!(
-        gc["maxOutputTokens"].as_u64().is_some_and(|n| n >= 20 * 100),
+        gc["maxOutputTokens"]
+            .as_u64()
+            .is_some_and(|n| n >= 20 * 100),
         "{gc}"
     );
 }
