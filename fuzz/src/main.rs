@@ -47,6 +47,21 @@ fn main() -> anyhow::Result<()> {
     } else {
         None
     };
+    if let Some(s) = &seeds {
+        let sizes: Vec<String> = s
+            .bundles
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} titles: core {} B, details {} B",
+                    b.0.body.catalog.titles.len(),
+                    b.1.len(),
+                    b.2.len()
+                )
+            })
+            .collect();
+        eprintln!("seeds: {}", sizes.join("; "));
+    }
     // Panics are the findings: count them quietly instead of printing each backtrace.
     std::panic::set_hook(Box::new(|_| {}));
     let mut crashed = false;
