@@ -24,6 +24,8 @@ test:
 	# The builder binary `cargo test --workspace` just built: `cargo run -p builder` would
 	# resolve features differently and recompile half the dependency tree.
 	$(TARGET)/debug/builder build --out public
+	# Smoke run of every fuzz target on the bundle just built (long runs: BENCHMARKS.md).
+	$(TARGET)/debug/fuzz all --secs 2 --seeds public --crashes $(TARGET)/fuzz-crashes
 	$(ENV) trunk build --release
 	# The same site under a sub-path, as GitHub Pages serves it, for the offline/PWA test.
 	$(ENV) trunk build --release --public-url /wtw/ --dist dist-wtw

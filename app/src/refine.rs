@@ -16,9 +16,10 @@ use wasm_bindgen::JsCast;
 use crate::state::AppData;
 use crate::ui::{use_data, TitleCard};
 
-/// Longest wait for the LLM before the on-device refiner answers instead. The proxy's own
-/// upstream timeout is longer (15 s plus a retry), so the browser gives up first.
-pub const LLM_TIMEOUT_MS: i32 = 10_000;
+/// Longest wait for the LLM before the on-device refiner answers instead: the engine's one
+/// refine budget, from which the proxy derives its own shorter one, so a proxy `timeout`
+/// answer arrives (and is shown as the reason) before the browser gives up.
+pub const LLM_TIMEOUT_MS: i32 = refine::LLM_BUDGET_MS as i32;
 
 /// The site's refine settings: `config.json` next to `index.html` (served by the proxy, or a
 /// static file on static hosting).

@@ -40,6 +40,17 @@ pub const MAX_REASON_CHARS: usize = 300;
 /// body under [`MAX_BODY_BYTES`] with 200 candidates.
 pub const DESCRIPTION_CHARS: usize = 90;
 
+/// How long the app waits for `POST /api/refine` before the on-device refiner answers
+/// instead, in milliseconds. The one timeout budget of a refinement: the proxy derives its
+/// own from it ([`PROXY_BUDGET_MS`]), so its `timeout` error reaches the app in time.
+pub const LLM_BUDGET_MS: u64 = 10_000;
+/// Head room between the proxy's answer and the app giving up: the request and the answer
+/// crossing a slow network, and the proxy reading the request body.
+pub const LLM_BUDGET_MARGIN_MS: u64 = 1_500;
+/// The proxy's whole budget for one refine request: every upstream attempt, the retry and
+/// its backoff. Past it the proxy answers `timeout` while the app is still listening.
+pub const PROXY_BUDGET_MS: u64 = LLM_BUDGET_MS - LLM_BUDGET_MARGIN_MS;
+
 fn default_k() -> usize {
     DEFAULT_K
 }

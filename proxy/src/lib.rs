@@ -11,10 +11,23 @@
 //!
 //! The Gemini key is read from `GEMINI_API_KEY`, sent only as the `x-goog-api-key` header,
 //! and never logged or returned (see [`ApiKey`]).
+//!
+//! Hostile clients ([`serve`]): a client must send its whole request head within
+//! `--header-timeout-ms` (slowloris, and idle keep-alive connections, are closed), a refine
+//! body within `--body-timeout-ms` (else 408 and the connection is closed), and at most
+//! `--max-connections` connections are open at once. Past the limit new connections wait
+//! in the kernel's accept queue rather than being refused: every slot frees within the
+//! header timeout unless its client is really sending requests, so a normal request is
+//! answered within about one header timeout even while idle connections hog every slot.
+//!
+//! Time: one refine request never takes longer than [`engine::refine::PROXY_BUDGET_MS`]
+//! (upstream attempts, retry and backoff together), which is shorter than the app's
+//! [`engine::refine::LLM_BUDGET_MS`], so the app sees the proxy's `timeout` answer.
 
 pub mod gemini;
 pub mod ratelimit;
 
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -28,6 +41,7 @@ use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use engine::refine::{
     validate_picks, ApiError, ErrorCode, RefineRequest, RefineResponse, MAX_BODY_BYTES,
+    PROXY_BUDGET_MS,
 };
 use serde::Serialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -97,12 +111,26 @@ pub struct Config {
     /// Gemini base URL (tests point it at a fake on loopback).
     #[arg(long, env = "GEMINI_BASE_URL", default_value = DEFAULT_GEMINI_BASE_URL)]
     pub gemini_base_url: String,
-    /// Upstream timeout per attempt, in milliseconds.
-    #[arg(long, env = "GEMINI_TIMEOUT_MS", default_value_t = 15_000)]
+    /// Upstream timeout per attempt, in milliseconds (never past the request's budget).
+    #[arg(long, env = "GEMINI_TIMEOUT_MS", default_value_t = PROXY_BUDGET_MS)]
     pub upstream_timeout_ms: u64,
     /// Wait before the single retry after a 429 or 503, in milliseconds.
     #[arg(long, env = "GEMINI_RETRY_BACKOFF_MS", default_value_t = 1_000)]
     pub retry_backoff_ms: u64,
+    /// Whole time one refine request may take, in milliseconds: attempts, retry and
+    /// backoff. Capped at `engine::refine::PROXY_BUDGET_MS` so the app hears the answer.
+    #[arg(long, env = "PROXY_REFINE_BUDGET_MS", default_value_t = PROXY_BUDGET_MS)]
+    pub refine_budget_ms: u64,
+    /// Time a client has to send a whole request head (also how long an idle keep-alive
+    /// connection stays open), in milliseconds.
+    #[arg(long, env = "PROXY_HEADER_TIMEOUT_MS", default_value_t = 10_000)]
+    pub header_timeout_ms: u64,
+    /// Time a client has to send a whole refine body once its head arrived, in milliseconds.
+    #[arg(long, env = "PROXY_BODY_TIMEOUT_MS", default_value_t = 5_000)]
+    pub body_timeout_ms: u64,
+    /// Most client connections open at once; more wait in the accept queue.
+    #[arg(long, env = "PROXY_MAX_CONNECTIONS", default_value_t = 512)]
+    pub max_connections: usize,
     /// Refine requests allowed per client per minute (sustained).
     #[arg(long, env = "PROXY_RATE_PER_MINUTE", default_value_t = 20)]
     pub rate_per_minute: u32,
@@ -126,13 +154,23 @@ impl Config {
             gemini_api_key: None,
             gemini_model: DEFAULT_GEMINI_MODEL.into(),
             gemini_base_url: DEFAULT_GEMINI_BASE_URL.into(),
-            upstream_timeout_ms: 15_000,
+            upstream_timeout_ms: PROXY_BUDGET_MS,
             retry_backoff_ms: 1_000,
+            refine_budget_ms: PROXY_BUDGET_MS,
+            header_timeout_ms: 10_000,
+            body_timeout_ms: 5_000,
+            max_connections: 512,
             rate_per_minute: 20,
             rate_burst: 5,
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
         }
+    }
+
+    /// The refine budget in force: the configured one, never past
+    /// [`engine::refine::PROXY_BUDGET_MS`].
+    pub fn refine_budget(&self) -> Duration {
+        Duration::from_millis(self.refine_budget_ms.min(PROXY_BUDGET_MS))
     }
 }
 
@@ -170,6 +208,9 @@ struct Failure {
     code: ErrorCode,
     message: String,
     retry_after: Option<u64>,
+    /// A status other than the code's own, and the connection closed after the answer
+    /// (a body that did not arrive in time: 408, and the rest of it is never read).
+    close_with: Option<StatusCode>,
 }
 
 impl Failure {
@@ -178,18 +219,30 @@ impl Failure {
             code,
             message: message.into(),
             retry_after: None,
+            close_with: None,
         }
+    }
+
+    fn status(&self) -> u16 {
+        self.close_with
+            .map(|s| s.as_u16())
+            .unwrap_or(self.code.status())
     }
 }
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let status =
-            StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let close = self.close_with.is_some();
         let mut res = (status, Json(ApiError::new(self.code, self.message))).into_response();
         if let Some(secs) = self.retry_after {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+        }
+        if close {
+            res.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         res
     }
@@ -247,10 +300,11 @@ async fn refine(State(s): State<Arc<AppState>>, req: Request) -> Response {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let client = client_ip(peer, req.headers(), &s.config.trusted_proxies);
-    let result = refine_inner(&s, client, req).await;
+    let deadline = tokio::time::Instant::from_std(started) + s.config.refine_budget();
+    let result = refine_inner(&s, client, req, deadline).await;
     let status = match &result {
         Ok(_) => 200,
-        Err(f) => f.code.status(),
+        Err(f) => f.status(),
     };
     match &result {
         Ok(r) => tracing::info!(
@@ -276,10 +330,21 @@ async fn refine(State(s): State<Arc<AppState>>, req: Request) -> Response {
     }
 }
 
+/// Parses a refine request body: JSON of the shared wire type, then every limit of
+/// [`RefineRequest::validate`]. The error is the message sent back with `bad_request`. Takes
+/// untrusted bytes, so the fuzz harness drives it directly.
+pub fn parse_request(bytes: &[u8]) -> Result<RefineRequest, String> {
+    let body: RefineRequest =
+        serde_json::from_slice(bytes).map_err(|e| format!("invalid JSON: {e}"))?;
+    body.validate().map_err(|e| e.to_string())?;
+    Ok(body)
+}
+
 async fn refine_inner(
     s: &AppState,
     client: Option<IpAddr>,
     req: Request,
+    deadline: tokio::time::Instant,
 ) -> Result<RefineResponse, Failure> {
     // Rate limit first: the cheapest refusal. Requests without a known peer (in-process
     // tests) share one bucket.
@@ -308,13 +373,25 @@ async fn refine_inner(
     if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(too_large());
     }
-    let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
-        .await
-        .map_err(|_| too_large())?;
-    let body: RefineRequest = serde_json::from_slice(&bytes)
-        .map_err(|e| Failure::new(ErrorCode::BadRequest, format!("invalid JSON: {e}")))?;
-    body.validate()
-        .map_err(|e| Failure::new(ErrorCode::BadRequest, e.to_string()))?;
+    let body_timeout = Duration::from_millis(s.config.body_timeout_ms);
+    let bytes = tokio::time::timeout(
+        body_timeout,
+        axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES),
+    )
+    .await
+    .map_err(|_| {
+        let mut f = Failure::new(
+            ErrorCode::BadRequest,
+            format!(
+                "request body not received within {} ms",
+                body_timeout.as_millis()
+            ),
+        );
+        f.close_with = Some(StatusCode::REQUEST_TIMEOUT);
+        f
+    })?
+    .map_err(|_| too_large())?;
+    let body = parse_request(&bytes).map_err(|e| Failure::new(ErrorCode::BadRequest, e))?;
     let Some(key) = &s.config.gemini_api_key else {
         return Err(Failure::new(
             ErrorCode::NoKey,
@@ -322,13 +399,17 @@ async fn refine_inner(
         ));
     };
     let t = Instant::now();
-    let raw = gemini::generate(&s.http, &s.config, key, &body)
+    let raw = gemini::generate(&s.http, &s.config, key, &body, deadline)
         .await
         .map_err(|e| {
             let scrubbed = gemini::scrub(&e.to_string(), key);
             tracing::warn!(error = %scrubbed, "gemini call failed");
             match e {
                 UpstreamError::Timeout => Failure::new(ErrorCode::Timeout, "the model timed out"),
+                UpstreamError::Truncated { .. } => Failure::new(
+                    ErrorCode::Upstream,
+                    "the model's answer was cut off at its output token limit",
+                ),
                 UpstreamError::Blocked(_) => {
                     Failure::new(ErrorCode::Upstream, "the model declined to answer")
                 }
@@ -461,6 +542,69 @@ pub fn router(config: &Config) -> Router {
     }
     api.fallback_service(axum::routing::any(serve_site).with_state(site))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Serves [`router`] on `listener` until `shutdown` resolves, with the hostile-client limits
+/// of `config`: a request head must arrive within `header_timeout_ms` (hyper closes the
+/// connection otherwise, idle keep-alive ones included), and at most `max_connections` are
+/// open at once. At the limit the loop stops accepting, so further connections queue in the
+/// kernel and are served as slots free up, instead of each costing a task and a buffer.
+///
+/// HTTP/1.1 only: HTTP/2 detection reads the preface before any timeout applies, and the
+/// app, browsers and reverse proxies in front of this server all speak HTTP/1.1 to it.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: &Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let app = router(config);
+    let slots = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_millis(config.header_timeout_ms.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<_>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            app.clone().oneshot(req.map(axum::body::Body::new))
+        });
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection closed with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    // Requests in flight get to finish, within one refine budget.
+    let _ = tokio::time::timeout(config.refine_budget(), graceful.shutdown()).await;
+    Ok(())
 }
 
 #[cfg(test)]

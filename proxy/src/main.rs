@@ -22,11 +22,7 @@ async fn main() -> anyhow::Result<()> {
             "no GEMINI_API_KEY, clients use the on-device refiner".to_string()
         }
     );
-    axum::serve(
-        listener,
-        proxy::router(&config).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    proxy::serve(listener, &config, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

@@ -391,3 +391,95 @@ async fn health_and_site_config() {
         .expect("404");
     assert_eq!(res.status().as_u16(), 404);
 }
+
+#[tokio::test]
+async fn thinking_is_bounded_and_thoughts_are_not_the_answer() {
+    let (g, fake) = start_fake(vec![Reply::Thinking(vec![
+        ("c2".into(), "Lighter".into()),
+        ("c1".into(), "Funny".into()),
+    ])])
+    .await;
+    let mut c = config(g);
+    c.gemini_model = "gemini-2.5-flash".into();
+    let p = start_proxy(&c).await;
+    let (status, _, text) = post(p, &body("lighter", 30, 20)).await;
+    assert_eq!(status, 200, "{text}");
+    let v: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(
+        v["picks"],
+        json!([{"id": "c2", "reason": "Lighter"}, {"id": "c1", "reason": "Funny"}])
+    );
+    assert!(!text.contains("Weighing"), "thoughts are never forwarded");
+    // Thinking off for 2.5 Flash, and room for 20 picks of ~100 tokens each.
+    let gc = &fake.seen()[0].body["generationConfig"];
+    assert_eq!(gc["thinkingConfig"], json!({"thinkingBudget": 0}));
+    assert!(
+        gc["maxOutputTokens"]
+            .as_u64()
+            .is_some_and(|n| n >= 20 * 100),
+        "{gc}"
+    );
+}
+
+#[tokio::test]
+async fn answer_cut_off_at_max_tokens_is_its_own_upstream_error() {
+    // Even when the cut-off text happens to parse, it is not shown.
+    for reply in [
+        Reply::Truncated,
+        Reply::Json(
+            200,
+            text_answer(r#"{"picks":[{"id":"c1","reason":"ok"}]}"#, "MAX_TOKENS"),
+        ),
+    ] {
+        let (g, _) = start_fake(vec![reply]).await;
+        let p = start_proxy(&config(g)).await;
+        let (status, _, text) = post(p, &body("x", 3, 2)).await;
+        assert_eq!((status, code(&text).as_str()), (502, "upstream"), "{text}");
+        assert!(text.contains("cut off"), "{text}");
+        assert!(!text.contains("Planning"), "no upstream text is forwarded");
+    }
+}
+
+/// The proxy under its default budget, against an upstream that stalls `replies`.
+async fn answers_before_the_app_gives_up(replies: Vec<Reply>) {
+    let (g, _) = start_fake(replies).await;
+    let mut c = config(g);
+    let defaults = proxy::Config::for_site("dist");
+    c.upstream_timeout_ms = defaults.upstream_timeout_ms;
+    c.retry_backoff_ms = defaults.retry_backoff_ms;
+    c.refine_budget_ms = defaults.refine_budget_ms;
+    let p = start_proxy(&c).await;
+    let t = std::time::Instant::now();
+    let (status, _, text) = post(p, &body("x", 3, 2)).await;
+    let took = t.elapsed();
+    assert_eq!((status, code(&text).as_str()), (504, "timeout"), "{text}");
+    assert!(
+        took < Duration::from_millis(engine::refine::LLM_BUDGET_MS),
+        "the proxy answered after {took:?}, when the app has given up"
+    );
+}
+
+#[tokio::test]
+async fn stalling_upstream_times_out_inside_the_apps_budget() {
+    answers_before_the_app_gives_up(vec![Reply::Stall(Duration::from_secs(30))]).await;
+}
+
+#[tokio::test]
+async fn busy_then_stalling_upstream_times_out_inside_the_apps_budget() {
+    answers_before_the_app_gives_up(vec![
+        Reply::Json(503, error(503, "UNAVAILABLE", "busy")),
+        Reply::Stall(Duration::from_secs(30)),
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn configured_budget_cannot_exceed_the_apps() {
+    let mut c = proxy::Config::for_site("dist");
+    c.refine_budget_ms = 60_000;
+    assert_eq!(
+        c.refine_budget(),
+        Duration::from_millis(engine::refine::PROXY_BUDGET_MS)
+    );
+    const { assert!(engine::refine::PROXY_BUDGET_MS < engine::refine::LLM_BUDGET_MS) };
+}

@@ -57,6 +57,8 @@ pub enum FakeGemini {
     Picks,
     /// HTTP 500 with Google's error body.
     Fails,
+    /// Never answers in time (sleeps a minute first): the proxy's budget must run out.
+    Stalls,
 }
 
 /// Starts a stand-in for Gemini's `generateContent` on loopback that speaks its REST
@@ -67,6 +69,9 @@ pub async fn fake_gemini(mode: FakeGemini) -> anyhow::Result<SocketAddr> {
     use axum::response::IntoResponse;
     use serde_json::{json, Value};
     let handler = move |axum::extract::Json(req): axum::extract::Json<Value>| async move {
+        if let FakeGemini::Stalls = mode {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        }
         if let FakeGemini::Fails = mode {
             let body = json!({"error": {"code": 500, "message": "Internal error encountered.", "status": "INTERNAL"}});
             return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response();

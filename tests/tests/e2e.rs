@@ -779,6 +779,33 @@ async fn refine_box_uses_the_llm_when_there_and_falls_back_on_device() -> anyhow
     Ok(())
 }
 
+#[tokio::test]
+#[ignore = "needs dist/ and chromedriver: run `make test`"]
+async fn refine_with_a_stalling_llm_answers_on_device_and_says_why() -> anyhow::Result<()> {
+    let dist = workspace_root().join("dist");
+    let driver = Driver::start().await?;
+    // The proxy keeps its default budget, derived from the app's.
+    let stalling = fake_gemini(FakeGemini::Stalls).await?;
+    let site = serve_with(&dist, |cfg| {
+        cfg.gemini_api_key = Some(proxy::ApiKey::new("test-key-not-secret"));
+        cfg.gemini_base_url = format!("http://{stalling}");
+    })
+    .await?;
+    let c = driver.browser(1280, 1000).await?;
+    open(&c, &format!("http://{site}/?like=tt4574334")).await?;
+    wait_results(&c, 10).await?;
+    let (by, text) = refine(&c, "something lighter").await?;
+    assert_eq!(by, "on-device", "{text}");
+    // The proxy's `timeout` answer, not the browser giving up ("did not answer within 10 s"):
+    // the proxy's whole budget fits inside the app's.
+    assert!(text.contains("the LLM did not answer in time"), "{text}");
+    assert!(!refined_genres(&c).await?.is_empty());
+    assert!(page_errors(&c).await?.is_empty());
+    screenshot(&c, "refine-stalled-llm").await?;
+    c.close().await?;
+    Ok(())
+}
+
 /// The release site built with `--public-url /wtw/` (make test builds it).
 const SUBPATH: &str = "/wtw/";
 

@@ -27,6 +27,12 @@ pub enum Reply {
     /// A successful answer whose reason repeats the received key (a model that obeyed a
     /// prompt injection) and invents an id containing it.
     EchoKey,
+    /// A thinking model's answer: a thought summary part (`"thought": true`) before the
+    /// JSON answer part, and `thoughtsTokenCount` in the usage.
+    Thinking(Vec<(String, String)>),
+    /// Thinking used up the output limit: `finishReason: MAX_TOKENS`, a thought part and a
+    /// JSON answer cut off mid-way.
+    Truncated,
 }
 
 /// What the fake received.
@@ -72,6 +78,46 @@ pub fn text_answer(text: &str, finish: &str) -> Value {
         "usageMetadata": {"promptTokenCount": 120, "candidatesTokenCount": 48, "totalTokenCount": 168},
         "modelVersion": "gemini-test",
         "responseId": "fake"
+    })
+}
+
+/// A thinking model's `generateContent` success: thought summary, then the answer.
+pub fn thinking_answer(picks: &[(String, String)]) -> Value {
+    let picks: Vec<Value> = picks
+        .iter()
+        .map(|(id, reason)| json!({"id": id, "reason": reason}))
+        .collect();
+    json!({
+        "candidates": [{
+            "content": {"role": "model", "parts": [
+                {"text": "**Weighing the candidates**\nThe viewer wants lighter titles; c2 is a comedy.", "thought": true},
+                {"text": json!({ "picks": picks }).to_string()}
+            ]},
+            "finishReason": "STOP",
+            "index": 0
+        }],
+        "usageMetadata": {"promptTokenCount": 900, "candidatesTokenCount": 60,
+                          "thoughtsTokenCount": 412, "totalTokenCount": 1372},
+        "modelVersion": "gemini-test",
+        "responseId": "fake-thinking"
+    })
+}
+
+/// An answer cut off at the output limit after a long think.
+pub fn truncated_answer() -> Value {
+    json!({
+        "candidates": [{
+            "content": {"role": "model", "parts": [
+                {"text": "**Planning**\nLet me consider every candidate in turn...", "thought": true},
+                {"text": "{\"picks\": [{\"id\": \"c1\", \"reason\": \"A light"}
+            ]},
+            "finishReason": "MAX_TOKENS",
+            "index": 0
+        }],
+        "usageMetadata": {"promptTokenCount": 900, "candidatesTokenCount": 9,
+                          "thoughtsTokenCount": 4087, "totalTokenCount": 4996},
+        "modelVersion": "gemini-test",
+        "responseId": "fake-truncated"
     })
 }
 
@@ -127,6 +173,8 @@ async fn handle(State(fake): State<Arc<Fake>>, req: Request) -> Response {
             ]))
             .into_response()
         }
+        Reply::Thinking(picks) => axum::Json(thinking_answer(&picks)).into_response(),
+        Reply::Truncated => axum::Json(truncated_answer()).into_response(),
     }
 }
 
@@ -167,9 +215,9 @@ pub async fn start_proxy(config: &proxy::Config) -> SocketAddr {
         .await
         .expect("bind proxy");
     let addr = listener.local_addr().expect("proxy addr");
-    let app = proxy::router(config).into_make_service_with_connect_info::<SocketAddr>();
+    let config = config.clone();
     tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
+        let _ = proxy::serve(listener, &config, std::future::pending()).await;
     });
     addr
 }
