@@ -81,6 +81,7 @@ fn match_name(
     n_catalog: usize,
     (show, kind): &(String, Kind),
     first_week: &str,
+    fuzzy: bool,
 ) -> NameMatch {
     let chart_year = year_of(first_week);
     let mut variants = vec![show.clone()];
@@ -116,6 +117,9 @@ fn match_name(
         }
     }
     let mut hit: Option<(usize, f32)> = None;
+    if !fuzzy {
+        return (variants, None);
+    }
     for v in &variants {
         // Fuzzy matches are for spelling variants of recent releases: the title
         // must come out within two years before the first chart week.
@@ -143,7 +147,7 @@ pub fn link_top10(drafts: &mut Vec<Draft>, names: &BTreeMap<(String, Kind), Stri
     let names: Vec<(&(String, Kind), &String)> = names.iter().collect();
     let catalog: &[Draft] = drafts;
     let matched: Vec<NameMatch> = crate::par::map_ordered(&names, |(name, week)| {
-        match_name(&index, catalog, n_catalog, name, week)
+        match_name(&index, catalog, n_catalog, name, week, true)
     });
     let mut links = Top10Links::default();
     let mut trend_ids: HashMap<String, usize> = HashMap::default();
@@ -282,6 +286,12 @@ pub fn link_trailers(
 /// Source name of engagement-report references on titles.
 pub const ENGAGEMENT_SOURCE: &str = "netflix_engagement";
 
+/// Hours in one half-year an engagement-only name needs to become a title of its own.
+/// Each new title costs the core file ~60 bytes; the long tail of the reports (titles
+/// watched for under a few million hours, mostly catalog fillers seen by few) would grow it
+/// by a quarter for titles almost nobody asks about.
+pub const MIN_NEW_TITLE_HOURS: u64 = 5_000_000;
+
 /// What [`link_engagement`] decided.
 #[derive(Debug, Default)]
 pub struct EngagementLinks {
@@ -333,8 +343,12 @@ pub fn infer_kinds(
 /// - A name the Top 10 linker already placed keeps that title.
 /// - Other names are matched like Top 10 names, among all titles (trend-only ones
 ///   included), dated by their release date or else the report's half-year.
+/// - Only exact keys match (as printed, then without a season): the reports' ~30,000 names
+///   are mostly not in the Top 10, and fuzzy matching among them paired different titles
+///   ("The Last Daughter" → "The Lost Daughter").
 /// - A name that matches nothing becomes a title of its own when TMDB gives it genres
-///   (it can then seed recommendations); else its rows stay unlinked (counted).
+///   (it can then seed recommendations) and it was watched for at least
+///   [`MIN_NEW_TITLE_HOURS`] in a half-year; else its rows stay unlinked (counted).
 /// - A title without genres (or countries) takes them from the TMDB match of any of its
 ///   names; a trend-only title that gains genres is no longer trend-only.
 /// - A title without a year takes its earliest engagement release date's; a film without
@@ -351,33 +365,39 @@ pub fn link_engagement(
     for e in enrich.iter().filter(|e| e.exact && !e.genres.is_empty()) {
         tmdb.entry((e.title.as_str(), e.kind)).or_insert(e);
     }
-    // Each distinct name with the earliest date it is known by.
-    let mut names: BTreeMap<(String, Kind), String> = BTreeMap::new();
+    // Each distinct name with the earliest date it is known by and its most hours in a
+    // half-year.
+    let mut names: BTreeMap<(String, Kind), (String, u64)> = BTreeMap::new();
     for r in rows {
         let kind = r.kind.unwrap_or_default();
         let date = r
             .release_date
             .clone()
             .unwrap_or_else(|| period_end(&r.period));
-        let e = names.entry((r.title.clone(), kind)).or_insert(date.clone());
-        if date < *e {
-            *e = date;
+        let e = names
+            .entry((r.title.clone(), kind))
+            .or_insert((date.clone(), r.hours));
+        if date < e.0 {
+            e.0 = date;
         }
+        e.1 = e.1.max(r.hours);
     }
     let index = Index::new(drafts);
     let n_all = drafts.len();
-    let todo: Vec<(&(String, Kind), &String)> =
-        names.iter().filter(|(n, _)| !top10.contains_key(*n)).collect();
+    let todo: Vec<(&(String, Kind), &(String, u64))> = names
+        .iter()
+        .filter(|(n, _)| !top10.contains_key(*n))
+        .collect();
     let catalog: &[Draft] = drafts;
     let matched: Vec<NameMatch> = crate::par::map_ordered(&todo, |(name, date)| {
-        match_name(&index, catalog, n_all, name, date)
+        match_name(&index, catalog, n_all, name, &date.0, false)
     });
     let mut links = EngagementLinks::default();
     let mut by_name: HashMap<(String, Kind), usize> = HashMap::default();
     let mut new_by_key: HashMap<(String, Kind), usize> = HashMap::default();
     let mut new_ids: rustc_hash::FxHashSet<String> = Default::default();
     let (mut linked, mut created, mut unlinked) = (0u64, 0u64, 0u64);
-    for (((show, kind), _), (variants, hit)) in todo.into_iter().zip(matched) {
+    for (((show, kind), (_, hours)), (variants, hit)) in todo.into_iter().zip(matched) {
         let target = match hit {
             Some((i, score)) => {
                 if score < 1.0 {
@@ -395,7 +415,7 @@ pub fn link_engagement(
                 linked += 1;
                 i
             }
-            None if tmdb.contains_key(&(show.as_str(), *kind)) => {
+            None if *hours >= MIN_NEW_TITLE_HOURS && tmdb.contains_key(&(show.as_str(), *kind)) => {
                 let base = variants.last().cloned().unwrap_or_else(|| show.clone());
                 let key = (title_key(&base), *kind);
                 match new_by_key.get(&key) {
@@ -518,7 +538,7 @@ pub fn link_engagement(
             total: n_names,
         },
         JoinReport {
-            name: "engagement titles unlinked (no match, no genres)".into(),
+            name: "engagement titles unlinked (no match; no genres or few hours)".into(),
             matched: unlinked,
             total: n_names,
         },

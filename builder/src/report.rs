@@ -50,7 +50,13 @@ pub fn summary(r: &DataReport) -> String {
         );
     }
     if let Some(f) = &r.freshness {
-        let pct = |n: u64, d: u64| if d == 0 { 0.0 } else { n as f64 * 100.0 / d as f64 };
+        let pct = |n: u64, d: u64| {
+            if d == 0 {
+                0.0
+            } else {
+                n as f64 * 100.0 / d as f64
+            }
+        };
         let _ = writeln!(
             s,
             "freshness (last {} Top 10 weeks, recommendable from own metadata): {} / {} ({:.1}%); films {} / {} ({:.1}%), series {} / {} ({:.1}%)",

@@ -32,7 +32,10 @@ fn recent_hits_recommend_from_their_own_metadata() {
         assert!(!t.trend_only, "{title} is trend-only");
         assert!(recommendable(t), "{title}: {t:#?}");
         assert!(cat.genre_names(t).any(|g| g == genre), "{title}: {t:#?}");
-        assert!(t.engagement_views.is_some(), "{title} has no engagement views");
+        assert!(
+            t.engagement_views.is_some(),
+            "{title} has no engagement views"
+        );
         let i = cat.index_of(&t.id).unwrap();
         let recs =
             engine::recommend::recommend(&model, cat, &engine::recommend::Query::like(i, 10));
@@ -40,7 +43,11 @@ fn recent_hits_recommend_from_their_own_metadata() {
     }
     // Per-half-year rows: Adolescence (2025 Jan–Jun) is in the details with its hours.
     let trends = &bundle.body.trends;
-    assert!(trends.engagement_periods.len() >= 6, "{:?}", trends.engagement_periods);
+    assert!(
+        trends.engagement_periods.len() >= 6,
+        "{:?}",
+        trends.engagement_periods
+    );
     let adolescence = cat
         .index_of(&find(cat, "Adolescence", engine::Kind::Show).id)
         .unwrap() as u32;
@@ -85,10 +92,7 @@ fn a_truncated_report_stops_the_build_naming_the_file() {
     bytes.truncate(bytes.len() / 2);
     let mut log = SourceLog::new(engagement::SOURCE, "x");
     let err = engagement::read_xlsx(&path, bytes, &mut log).unwrap_err();
-    assert!(
-        err.to_string().contains("2025Jan-Jun.xlsx"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("2025Jan-Jun.xlsx"), "{err}");
 }
 
 #[test]

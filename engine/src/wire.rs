@@ -20,8 +20,8 @@ use crate::bundle::Body;
 use crate::catalog::{Catalog, Kind, SourceRef, TermIndex, Title, UNLOADED_PERSON};
 use crate::report::{DataReport, MetricsRecord};
 use crate::trends::{
-    EngagementEntry,
-    Category, Charted, Country, CountryRun, PopularEntry, Trailer, Trends, WeeklyEntry,
+    Category, Charted, Country, CountryRun, EngagementEntry, PopularEntry, Trailer, Trends,
+    WeeklyEntry,
 };
 
 /// Why a body's columns do not fit together (a builder bug or a corrupt file).
@@ -482,12 +482,11 @@ impl WireCatalog {
         w.flags.reserve(n);
         for (t, ids) in c.titles.iter().zip(&terms.per_title) {
             w.titles.push(&t.title);
-            w.flags
-                .push(
-                    u8::from(t.kind == Kind::Show)
-                        | (u8::from(t.trend_only) << 1)
-                        | (u8::from(t.engagement_views.is_some()) << 2),
-                );
+            w.flags.push(
+                u8::from(t.kind == Kind::Show)
+                    | (u8::from(t.trend_only) << 1)
+                    | (u8::from(t.engagement_views.is_some()) << 2),
+            );
             if let Some(v) = t.engagement_views {
                 w.engagement_views.push(v);
             }

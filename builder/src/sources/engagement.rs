@@ -146,9 +146,8 @@ fn cell_count(c: &Data, column: &str) -> Result<Option<u64>, RowError> {
 }
 
 fn cell_date(c: &Data) -> Result<Option<String>, RowError> {
-    let bad = |what: &dyn std::fmt::Debug| {
-        RowError::col("Release Date", format!("not a date: {what:?}"))
-    };
+    let bad =
+        |what: &dyn std::fmt::Debug| RowError::col("Release Date", format!("not a date: {what:?}"));
     match c {
         Data::Empty => Ok(None),
         Data::DateTime(d) => serial_date(d.as_f64()).map(Some).ok_or_else(|| bad(d)),
@@ -178,7 +177,8 @@ fn cell_runtime(c: &Data) -> Result<Option<u16>, RowError> {
     };
     match c {
         Data::Empty => Ok(None),
-        Data::String(s) if s.trim().is_empty() => Ok(None),
+        // Netflix marks runtimes it does not publish with `*`.
+        Data::String(s) if matches!(s.trim(), "" | "*" | "-") => Ok(None),
         Data::String(s) => hm_minutes(s).map(Some).ok_or_else(|| bad(s)),
         Data::Float(f) => from_days(*f).map(Some).ok_or_else(|| bad(f)),
         Data::DateTime(d) => from_days(d.as_f64()).map(Some).ok_or_else(|| bad(d)),
@@ -215,9 +215,8 @@ pub fn read_xlsx(
             "cannot tell the half-year from the file name (expected ..._YYYYJan-Jun.xlsx or ..._YYYYJul-Dec.xlsx)",
         )
     })?;
-    let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
-        FatalError::new(path, 1, 1, format!("not a readable xlsx workbook: {e}"))
-    })?;
+    let mut wb = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| FatalError::new(path, 1, 1, format!("not a readable xlsx workbook: {e}")))?;
     let names = wb.sheet_names().to_vec();
     let sheets: Vec<(String, Option<Kind>)> = names
         .iter()
@@ -371,12 +370,12 @@ pub fn read_derived(
                 .map(|r| r.round() as u16),
             views: views.map(|v| count(v, "views")).transpose()?,
         });
-        if let Some(d) = rows.last().and_then(|r| r.release_date.clone()) {
-            log.saw_date(&d);
-        }
         enrich.extend(e);
         Ok(())
     })?;
+    if let Some(d) = rows.iter().filter_map(|r| r.release_date.as_deref()).max() {
+        log.saw_date(d);
+    }
     Ok((rows, enrich))
 }
 
@@ -395,7 +394,8 @@ pub fn read_all(
                 .unwrap_or_default()
         );
         let mut log = SourceLog::new(SOURCE, &rel);
-        let bytes = std::fs::read(&path).map_err(|e| FatalError::new(&path, 1, 1, e.to_string()))?;
+        let bytes =
+            std::fs::read(&path).map_err(|e| FatalError::new(&path, 1, 1, e.to_string()))?;
         rows.extend(read_xlsx(&path, bytes, &mut log)?);
         logs.push(log);
     }
@@ -431,15 +431,17 @@ mod tests {
         assert_eq!(hm_minutes("7:34"), Some(454));
         assert_eq!(hm_minutes("0:05"), Some(5));
         assert_eq!(hm_minutes("7:75"), None);
+        assert_eq!(cell_runtime(&Data::Float(0.5)).ok().flatten(), Some(720));
         assert_eq!(
-            cell_runtime(&Data::Float(0.5)).ok().flatten(),
-            Some(720)
-        );
-        assert_eq!(
-            cell_date(&Data::String("2024-05-16".into())).ok().flatten().as_deref(),
+            cell_date(&Data::String("2024-05-16".into()))
+                .ok()
+                .flatten()
+                .as_deref(),
             Some("2024-05-16")
         );
         assert!(cell_date(&Data::String("May 16".into())).is_err());
+        assert_eq!(cell_runtime(&Data::String("*".into())).ok(), Some(None));
+        assert!(cell_runtime(&Data::String("soon".into())).is_err());
         assert_eq!(period_end("2024H1"), "2024-06-30");
     }
 
@@ -448,7 +450,10 @@ mod tests {
         let p = Path::new("engagement/What_We_Watched_2024Jan-Jun.xlsx");
         let mut log = SourceLog::new(SOURCE, "x");
         let e = read_xlsx(p, b"PK\x03\x04 truncated".to_vec(), &mut log).unwrap_err();
-        assert!(e.to_string().contains("What_We_Watched_2024Jan-Jun.xlsx"), "{e}");
+        assert!(
+            e.to_string().contains("What_We_Watched_2024Jan-Jun.xlsx"),
+            "{e}"
+        );
         assert!(e.reason.contains("xlsx"), "{e}");
     }
 }

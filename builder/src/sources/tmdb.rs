@@ -14,8 +14,7 @@ use std::path::Path;
 use engine::Kind;
 
 use super::{
-    is_iso_date, python_list, read_table, CatalogRecord, FatalError, RowError, SourceLog,
-    TableSpec,
+    is_iso_date, python_list, read_table, CatalogRecord, FatalError, RowError, SourceLog, TableSpec,
 };
 use crate::vocab;
 
@@ -26,7 +25,8 @@ pub const MOVIES_FILE: &str = "catalog/tmdb_netflix_movies_2025/netflix_movies.c
 /// Source name of the enrichment rows.
 pub const ENRICHMENT_SOURCE: &str = "tmdb_engagement_enrichment";
 /// Path of the enrichment file relative to the data directory.
-pub const ENRICHMENT_FILE: &str = "catalog/tmdb_engagement_enrichment_2026/tmdb_enrichment_cache.csv";
+pub const ENRICHMENT_FILE: &str =
+    "catalog/tmdb_engagement_enrichment_2026/tmdb_enrichment_cache.csv";
 
 const MOVIE_COLUMNS: &[&str] = &[
     "id",
@@ -70,6 +70,8 @@ fn iso2_list<'a>(codes: impl Iterator<Item = &'a str>) -> Vec<String> {
 pub fn read_movies(path: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord>, FatalError> {
     let mut out = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
+    // The log is the reader's while it reads; the latest date is noted after.
+    let mut latest: Option<String> = None;
     let spec = TableSpec {
         delimiter: b',',
         quoting: true,
@@ -92,7 +94,9 @@ pub fn read_movies(path: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord
         let year = match row.opt_str("release_date")? {
             None => None,
             Some(d) if is_iso_date(d) => {
-                log.saw_date(d);
+                if latest.as_deref().is_none_or(|l| d > l) {
+                    latest = Some(d.to_owned());
+                }
                 d[..4].parse::<u16>().ok()
             }
             Some(d) => {
@@ -128,6 +132,9 @@ pub fn read_movies(path: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord
         });
         Ok(())
     })?;
+    if let Some(d) = latest {
+        log.saw_date(&d);
+    }
     Ok(out)
 }
 
@@ -191,7 +198,13 @@ pub fn read_enrichment(path: &Path, log: &mut SourceLog) -> Result<Vec<Enrichmen
     let spec = TableSpec {
         delimiter: b',',
         quoting: true,
-        required: &["title", "content_type", "genres", "origin_country", "match_status"],
+        required: &[
+            "title",
+            "content_type",
+            "genres",
+            "origin_country",
+            "match_status",
+        ],
         gzip: false,
     };
     read_table(path, &spec, log, |row| {
