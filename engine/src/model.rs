@@ -800,6 +800,7 @@ mod tests {
         assert!(p[0] > p[1] && p[1] > p[2], "{} {} {}", p[0], p[1], p[2]);
         // Votes, where known, still decide: views never replace them.
         c.titles[3].imdb_votes = Some(5);
+        c.titles[4].imdb_votes = Some(2_000_000);
         c.titles[3].engagement_views = Some(90_000_000);
         let q = prior(&c);
         assert!(q[3] < q[0], "{} vs {}", q[3], q[0]);
