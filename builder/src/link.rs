@@ -384,7 +384,8 @@ pub fn link_engagement(
     }
     let index = Index::new(drafts);
     let n_all = drafts.len();
-    let todo: Vec<(&(String, Kind), &(String, u64))> = names
+    type Name = (String, Kind);
+    let todo: Vec<(&Name, &(String, u64))> = names
         .iter()
         .filter(|(n, _)| !top10.contains_key(*n))
         .collect();

@@ -1,8 +1,6 @@
 //! Bad input: fatal problems name file, line and column and leave outputs in place;
 //! row-level problems are skipped, counted and listed. Fixtures are cut from the real files.
 
-use std::path::Path;
-
 use builder::sources::{kaggle, top10, SourceLog};
 
 mod common;

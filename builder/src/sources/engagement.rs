@@ -224,7 +224,7 @@ pub fn read_xlsx(
         .collect();
     let has = |k: Kind| sheets.iter().any(|(_, s)| *s == Some(k));
     let single = sheets.iter().any(|(_, s)| s.is_none());
-    if !single && !(has(Kind::Show) && has(Kind::Movie)) {
+    if !(single || has(Kind::Show) && has(Kind::Movie)) {
         return Err(FatalError::new(
             path,
             1,
@@ -379,11 +379,12 @@ pub fn read_derived(
     Ok((rows, enrich))
 }
 
+/// Engagement rows, the TMDB matches of the derived table, and one log per file read.
+pub type ReadAll = (Vec<EngagementRow>, Vec<Enrichment>, Vec<SourceLog>);
+
 /// Reads every report of `dirs` (snapshot and live; a live report replaces the snapshot's
 /// file of the same name), then the derived table when present. One log per file.
-pub fn read_all(
-    dirs: &crate::datadirs::DataDirs,
-) -> Result<(Vec<EngagementRow>, Vec<Enrichment>, Vec<SourceLog>), FatalError> {
+pub fn read_all(dirs: &crate::datadirs::DataDirs) -> Result<ReadAll, FatalError> {
     let mut rows = Vec::new();
     let mut logs = Vec::new();
     for path in dirs.list(DIR, ".xlsx") {

@@ -108,7 +108,7 @@ pub fn read(path: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord>, Fata
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let bytes = std::fs::read(&path).map_err(|e| FatalError::new(path, 1, 1, e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| FatalError::new(path, 1, 1, e.to_string()))?;
     let mut out = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {

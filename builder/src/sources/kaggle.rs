@@ -42,7 +42,7 @@ pub fn read(path: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord>, Fata
         required: COLUMNS,
         gzip: false,
     };
-    read_table(&path, &spec, log, |row| {
+    read_table(path, &spec, log, |row| {
         let id = row
             .opt_str("show_id")?
             .ok_or_else(|| RowError::col("show_id", "empty id"))?;
