@@ -134,7 +134,8 @@ fn cell_count(c: &Data, column: &str) -> Result<Option<u64>, RowError> {
         Data::Empty => Ok(None),
         Data::Int(i) => u64::try_from(*i).map(Some).map_err(|_| bad(i)),
         Data::Float(f) if f.is_finite() && *f >= 0.0 && *f < 1.8e19 => Ok(Some(f.round() as u64)),
-        Data::String(s) if s.trim().is_empty() => Ok(None),
+        // `*` marks a figure Netflix does not publish (as for runtimes).
+        Data::String(s) if matches!(s.trim(), "" | "*" | "-") => Ok(None),
         Data::String(s) => s
             .trim()
             .replace(',', "")
@@ -456,5 +457,156 @@ mod tests {
             "{e}"
         );
         assert!(e.reason.contains("xlsx"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod xlsx_tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// A minimal workbook written by hand: `sheets` are (name, rows of inline strings).
+    fn workbook(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        let mut put = |name: &str, body: String| {
+            z.start_file(name, opts).unwrap();
+            z.write_all(body.as_bytes()).unwrap();
+        };
+        let mut types = String::from(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#,
+        );
+        let (mut wb_sheets, mut rels) = (String::new(), String::new());
+        for (i, (name, _)) in sheets.iter().enumerate() {
+            let n = i + 1;
+            types.push_str(&format!(r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#));
+            wb_sheets.push_str(&format!(
+                r#"<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>"#
+            ));
+            rels.push_str(&format!(r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>"#));
+        }
+        types.push_str("</Types>");
+        put("[Content_Types].xml", types);
+        put("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned());
+        put(
+            "xl/workbook.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{wb_sheets}</sheets></workbook>"#
+            ),
+        );
+        put(
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+            ),
+        );
+        for (i, (_, rows)) in sheets.iter().enumerate() {
+            let mut data = String::new();
+            for (r, row) in rows.iter().enumerate() {
+                data.push_str(&format!(r#"<row r="{}">"#, r + 1));
+                for (c, v) in row.iter().enumerate() {
+                    if v.is_empty() {
+                        continue;
+                    }
+                    let col = (b'A' + c as u8) as char;
+                    data.push_str(&format!(
+                        r#"<c r="{col}{}" t="inlineStr"><is><t>{v}</t></is></c>"#,
+                        r + 1
+                    ));
+                }
+                data.push_str("</row>");
+            }
+            put(
+                &format!("xl/worksheets/sheet{}.xml", i + 1),
+                format!(
+                    r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#
+                ),
+            );
+        }
+        z.finish().unwrap().into_inner()
+    }
+
+    const HEADER: &[&str] = &[
+        "",
+        "Title",
+        "Available Globally?",
+        "Release Date",
+        "Hours Viewed",
+        "Runtime",
+        "Views",
+    ];
+
+    #[test]
+    fn hand_written_report_is_read_and_bad_rows_counted() {
+        let rows: &[&[&str]] = &[
+            &["", "What We Watched"],
+            &[],
+            HEADER,
+            &[
+                "",
+                "Adolescence: Limited Series",
+                "Yes",
+                "2025-03-13",
+                "555100000",
+                "3:50",
+                "144800000",
+            ],
+            &[
+                "",
+                "Squid Game: Season 2 // 오징어 게임: 시즌 2",
+                "Yes",
+                "2024-12-26",
+                "840300000",
+                "7:10",
+                "117300000",
+            ],
+            &["", "Broken", "Yes", "someday", "100", "1:00", "100"],
+        ];
+        let films: &[&[&str]] = &[HEADER, &["", "Damsel", "Yes", "", "1000000", "1:50", "*"]];
+        let bytes = workbook(&[("Shows", rows), ("Movies", films)]);
+        let mut log = SourceLog::new(SOURCE, "x");
+        let p = Path::new("r_2025Jan-Jun.xlsx");
+        let out = read_xlsx(p, bytes, &mut log).unwrap();
+        assert_eq!(out.len(), 3, "{out:#?}");
+        assert_eq!(out[1].title, "Squid Game: Season 2");
+        assert_eq!(out[0].runtime_min, Some(230));
+        assert_eq!(out[0].line, 4);
+        assert_eq!(out[2].kind, Some(Kind::Movie));
+        assert_eq!(out[2].views, None);
+        let r = log.finish();
+        assert_eq!((r.rows_read, r.rows_rejected), (4, 1));
+        assert_eq!(r.rejects[0].line, 6);
+        assert_eq!(r.rejects[0].column.as_deref(), Some("Shows!Release Date"));
+    }
+
+    #[test]
+    fn missing_sheet_and_unknown_header_are_fatal_naming_file_sheet_and_row() {
+        let p = Path::new("r_2025Jan-Jun.xlsx");
+        let ok: &[&[&str]] = &[HEADER];
+        let only_shows = workbook(&[("Shows", ok), ("Notes", ok)]);
+        let e = read_xlsx(p, only_shows, &mut SourceLog::new(SOURCE, "x")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("r_2025Jan-Jun.xlsx:1:1: missing sheet"),
+            "{e}"
+        );
+        assert!(e.reason.contains("Notes"), "{e}");
+        let renamed: &[&[&str]] = &[&[], &["", "Name", "Hours"]];
+        let bad = workbook(&[("Shows", ok), ("Movies", renamed)]);
+        let e = read_xlsx(p, bad, &mut SourceLog::new(SOURCE, "x")).unwrap_err();
+        assert!(e.to_string().starts_with("r_2025Jan-Jun.xlsx:"), "{e}");
+        assert!(
+            e.reason.contains("sheet \"Movies\"") && e.reason.contains("no header row"),
+            "{e}"
+        );
+        let e = read_xlsx(
+            Path::new("report.xlsx"),
+            Vec::new(),
+            &mut SourceLog::new(SOURCE, "x"),
+        )
+        .unwrap_err();
+        assert!(e.reason.contains("half-year"), "{e}");
     }
 }
