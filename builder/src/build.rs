@@ -7,17 +7,19 @@ use std::path::Path;
 
 use engine::bundle::Body;
 // FxHash: short keys from trusted data; SipHash costs time for nothing here.
-use engine::report::{DataReport, JoinReport, MatchNote};
-use engine::trends::{Category, Country, CountryRun, PopularEntry, Trailer, Trends, WeeklyEntry};
+use engine::report::{DataReport, Freshness, FreshnessCount, FreshnessGap, JoinReport, MatchNote};
+use engine::trends::{
+    Category, Country, CountryRun, EngagementEntry, PopularEntry, Trailer, Trends, WeeklyEntry,
+};
 use engine::{Bundle, Catalog, Kind, Title};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::datadirs::DataDirs;
 use crate::fsutil::write_atomic;
-use crate::link::{link_top10, link_trailers};
+use crate::link::{infer_kinds, link_engagement, link_top10, link_trailers};
 use crate::resolve::{resolve, Draft};
 use crate::sources::top10::CountryKey;
-use crate::sources::{jsonl, justwatch, kaggle, top10, youtube, SourceLog};
+use crate::sources::{engagement, jsonl, justwatch, kaggle, tmdb, top10, youtube, SourceLog};
 
 /// File name of the bundle inside the output directory.
 pub const BUNDLE_FILE: &str = "bundle.bin";
@@ -42,6 +44,10 @@ pub const CAST_ALWAYS: usize = 4;
 pub const MAX_DESCRIPTION: usize = 200;
 /// Directors kept per title.
 pub const MAX_DIRECTORS: usize = 5;
+/// Weeks of the global Top 10 the freshness figure looks back over.
+pub const FRESHNESS_WEEKS: usize = 52;
+/// Charted titles without metadata listed in the freshness report.
+pub const FRESHNESS_GAPS: usize = 15;
 
 /// What `builder build` does besides reading the sources.
 #[derive(Debug, Clone)]
@@ -122,8 +128,17 @@ fn read_catalog(dirs: &DataDirs) -> anyhow::Result<CatalogPart> {
     let mut logs: Vec<SourceLog> = Vec::new();
     // JustWatch 2022 is read on its own thread: with the Top 10 thread that keeps both
     // cores busy until the resolve step, which needs every catalog source.
-    let (kaggle_read, jw23_read, jw22_read) = std::thread::scope(|s| {
-        let jw22 = s.spawn(|| justwatch::read(dirs, justwatch::JW_2022));
+    let (kaggle_read, jw23_read, (jw22_read, tmdb_read)) = std::thread::scope(|s| {
+        let jw22 = s.spawn(|| {
+            let jw22 = justwatch::read(dirs, justwatch::JW_2022);
+            // Newer than the snapshots the other readers expect: skipped when absent.
+            let mut tlog = SourceLog::new(tmdb::MOVIES_SOURCE, tmdb::MOVIES_FILE);
+            let films = match dirs.layers(tmdb::MOVIES_FILE).pop() {
+                Some(path) => tmdb::read_movies(&path, &mut tlog).map(|r| Some((r, tlog))),
+                None => Ok(None),
+            };
+            (jw22, films)
+        });
         let mut klog = SourceLog::new(kaggle::SOURCE, kaggle::FILE);
         let kaggle_rows = match dirs.source(kaggle::FILE) {
             Some(path) => kaggle::read(&path, &mut klog),
@@ -143,13 +158,20 @@ fn read_catalog(dirs: &DataDirs) -> anyhow::Result<CatalogPart> {
     logs.extend([l1, l2]);
     let (jw22, l1, l2) = jw22_read?;
     logs.extend([l1, l2]);
+    let tmdb_films = match tmdb_read? {
+        Some((rows, log)) => {
+            logs.push(log);
+            rows
+        }
+        None => Vec::new(),
+    };
     let mut slog = SourceLog::new(jsonl::SOURCE, jsonl::FILE);
     let live = jsonl::read(&dirs.file(jsonl::FILE), &mut slog)?;
     if dirs.has(jsonl::FILE) {
         logs.push(slog);
     }
     lap(&mut t, "catalog sources read");
-    let resolved = resolve(live, jw23, jw22, kaggle_rows);
+    let resolved = resolve(live, jw23, jw22, kaggle_rows, tmdb_films);
     lap(&mut t, "catalogs resolved");
     Ok(CatalogPart { logs, resolved })
 }
@@ -162,6 +184,8 @@ struct TrendPart {
     country_rows: BTreeMap<CountryKey, top10::CountryRow>,
     trailer_rows: Vec<youtube::TrailerRow>,
     names: Top10Names,
+    engagement_rows: Vec<engagement::EngagementRow>,
+    enrichment: Vec<tmdb::Enrichment>,
 }
 
 /// The distinct names of the Top 10 lists, gathered on the trend thread (while the catalog
@@ -318,6 +342,18 @@ fn read_trend_sources(dirs: &DataDirs) -> anyhow::Result<TrendPart> {
         logs.push(log);
     }
     lap(&mut t, "trailers read");
+    let (mut engagement_rows, mut enrichment, elogs) = engagement::read_all(dirs)?;
+    logs.extend(elogs);
+    if let Some(path) = dirs.layers(tmdb::ENRICHMENT_FILE).pop() {
+        let mut log = SourceLog::new(tmdb::ENRICHMENT_SOURCE, tmdb::ENRICHMENT_FILE);
+        // The cache first: its rows win over the derived table's for the same name.
+        let mut cache = tmdb::read_enrichment(&path, &mut log)?;
+        cache.append(&mut enrichment);
+        enrichment = cache;
+        logs.push(log);
+    }
+    infer_kinds(&mut engagement_rows, &enrichment);
+    lap(&mut t, "engagement reports read");
     Ok(TrendPart {
         logs,
         global,
@@ -325,6 +361,8 @@ fn read_trend_sources(dirs: &DataDirs) -> anyhow::Result<TrendPart> {
         country_rows,
         trailer_rows,
         names,
+        engagement_rows,
+        enrichment,
     })
 }
 
@@ -349,6 +387,8 @@ pub fn assemble(dirs: &DataDirs) -> anyhow::Result<Bundle> {
         country_rows,
         trailer_rows,
         names,
+        engagement_rows,
+        enrichment,
     } = trend_part?;
     logs.extend(trend_logs);
     lap(&mut t, "sources read (two threads)");
@@ -397,6 +437,11 @@ pub fn assemble(dirs: &DataDirs) -> anyhow::Result<Bundle> {
         &drafts,
         names.popular.iter(),
     ));
+
+    let eng = link_engagement(&mut drafts, &links.by_name, &engagement_rows, &enrichment);
+    joins.extend(eng.joins);
+    notes.extend(eng.notes);
+    lap(&mut t, "engagement linked");
 
     let keys: Vec<(Option<String>, String)> = trailer_rows
         .iter()
@@ -560,9 +605,39 @@ pub fn assemble(dirs: &DataDirs) -> anyhow::Result<Bundle> {
             a.title == b.title && a.video_id == b.video_id && a.fetched == b.fetched
         });
 
+        // Engagement: one row per (half-year, title), seasons summed.
+        let mut periods: Vec<String> = engagement_rows.iter().map(|r| r.period.clone()).collect();
+        periods.sort_unstable();
+        periods.dedup();
+        let mut per: BTreeMap<(u32, u8), (u64, Option<u64>)> = BTreeMap::new();
+        for (r, link) in engagement_rows.iter().zip(&eng.row_title) {
+            let Some(i) = link else { continue };
+            let p = periods.binary_search(&r.period).unwrap_or(0) as u8;
+            let e = per.entry((new_index[*i], p)).or_default();
+            e.0 = e.0.saturating_add(r.hours);
+            if let Some(v) = r.views {
+                e.1 = Some(e.1.unwrap_or(0).saturating_add(v));
+            }
+        }
+        let engagement_entries: Vec<EngagementEntry> = per
+            .iter()
+            .map(|(&(title, period), &(hours, views))| EngagementEntry {
+                period,
+                title,
+                hours_viewed: hours,
+                views,
+            })
+            .collect();
+
         let mut catalog = interning
             .join()
             .map_err(|_| anyhow::anyhow!("interning the catalog panicked"))?;
+        for e in &engagement_entries {
+            if let (Some(v), Some(t)) = (e.views, catalog.titles.get_mut(e.title as usize)) {
+                let v = round_significant(v, 2);
+                t.engagement_views = Some(t.engagement_views.map_or(v, |old| old.max(v)));
+            }
+        }
         let (descriptions, terms) = describing
             .join()
             .map_err(|_| anyhow::anyhow!("indexing the descriptions panicked"))?;
@@ -588,10 +663,12 @@ pub fn assemble(dirs: &DataDirs) -> anyhow::Result<Bundle> {
             });
         }
 
+        let freshness = freshness(&catalog, &weeks, &global_entries);
         let report = DataReport {
             sources,
             joins,
             low_confidence: notes,
+            freshness: Some(freshness),
         };
         let mut trends = Trends {
             weeks,
@@ -602,6 +679,8 @@ pub fn assemble(dirs: &DataDirs) -> anyhow::Result<Bundle> {
             most_popular,
             trailers,
             charted: Vec::new(),
+            engagement_periods: periods,
+            engagement: engagement_entries,
         };
         trends.summarize();
         let body = Body {
@@ -701,6 +780,8 @@ fn intern<'a>(drafts: impl Iterator<Item = &'a Draft> + Clone) -> Catalog {
                 imdb_votes: r.imdb_votes,
                 tmdb_popularity: r.tmdb_popularity,
                 tmdb_score: r.tmdb_score,
+                // Set from the engagement rows once titles have their final indices.
+                engagement_views: None,
                 sources: source_refs(d),
                 trend_only: d.trend_only,
             }
@@ -731,6 +812,70 @@ fn source_refs(d: &Draft) -> Vec<engine::SourceRef> {
             },
         })
         .collect()
+}
+
+/// `v` rounded to `digits` significant decimal digits: a popularity signal needs no more,
+/// and the bundle stores round numbers in a few bits.
+pub fn round_significant(v: u64, digits: u32) -> u64 {
+    let mut scale = 1u64;
+    while v / scale >= 10u64.pow(digits) {
+        scale = scale.saturating_mul(10);
+    }
+    (v.saturating_add(scale / 2) / scale).saturating_mul(scale)
+}
+
+/// Whether a title can seed recommendations from its own metadata: genres, plus a
+/// description, people or a production country.
+pub fn recommendable(t: &Title) -> bool {
+    !t.genres.is_empty()
+        && (!t.description.is_empty()
+            || !t.directors.is_empty()
+            || !t.cast.is_empty()
+            || !t.countries.is_empty())
+}
+
+/// The freshness figure: of the titles in the last [`FRESHNESS_WEEKS`] weeks of the global
+/// Top 10, how many are [`recommendable`], by kind, and the biggest gaps by hours.
+fn freshness(catalog: &Catalog, weeks: &[String], global: &[WeeklyEntry]) -> Freshness {
+    let latest: BTreeSet<u16> = global.iter().map(|e| e.week).collect();
+    let recent: BTreeSet<u16> = latest.iter().rev().take(FRESHNESS_WEEKS).copied().collect();
+    let mut hours: BTreeMap<u32, u64> = BTreeMap::new();
+    for e in global.iter().filter(|e| recent.contains(&e.week)) {
+        *hours.entry(e.title).or_default() += e.hours_viewed;
+    }
+    let mut f = Freshness {
+        weeks: recent.len().min(weeks.len()) as u32,
+        ..Freshness::default()
+    };
+    let mut gaps: Vec<(u64, &str)> = Vec::new();
+    for (&i, &h) in &hours {
+        let Some(t) = catalog.titles.get(i as usize) else {
+            continue;
+        };
+        let ok = recommendable(t);
+        let part: &mut FreshnessCount = if t.kind == Kind::Show {
+            &mut f.series
+        } else {
+            &mut f.films
+        };
+        part.titles += 1;
+        part.recommendable += u64::from(ok);
+        if !ok {
+            gaps.push((h, t.title.as_str()));
+        }
+    }
+    f.titles = f.films.titles + f.series.titles;
+    f.recommendable = f.films.recommendable + f.series.recommendable;
+    gaps.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    f.top_gaps = gaps
+        .into_iter()
+        .take(FRESHNESS_GAPS)
+        .map(|(hours, title)| FreshnessGap {
+            title: title.to_owned(),
+            hours,
+        })
+        .collect();
+    f
 }
 
 /// Cuts `text` to at most `max` characters: at the last sentence end that keeps at least

@@ -49,6 +49,32 @@ pub fn summary(r: &DataReport) -> String {
             j.rate() * 100.0
         );
     }
+    if let Some(f) = &r.freshness {
+        let pct = |n: u64, d: u64| {
+            if d == 0 {
+                0.0
+            } else {
+                n as f64 * 100.0 / d as f64
+            }
+        };
+        let _ = writeln!(
+            s,
+            "freshness (last {} Top 10 weeks, recommendable from own metadata): {} / {} ({:.1}%); films {} / {} ({:.1}%), series {} / {} ({:.1}%)",
+            f.weeks,
+            f.recommendable,
+            f.titles,
+            pct(f.recommendable, f.titles),
+            f.films.recommendable,
+            f.films.titles,
+            pct(f.films.recommendable, f.films.titles),
+            f.series.recommendable,
+            f.series.titles,
+            pct(f.series.recommendable, f.series.titles),
+        );
+        for g in f.top_gaps.iter().take(5) {
+            let _ = writeln!(s, "  gap: {} ({} hours)", g.title, g.hours);
+        }
+    }
     let _ = writeln!(s, "lowest-confidence matches:");
     for n in r.low_confidence.iter().take(10) {
         let _ = writeln!(

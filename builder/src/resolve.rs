@@ -13,7 +13,10 @@
 //! 4. Fields are merged from the richest source first: Streaming Availability (live), then
 //!    JustWatch 2023, JustWatch 2022, Kaggle; a field takes the first non-empty value.
 //!    Every record's source id is kept in [`engine::Title::sources`].
-//! 5. The stable id is the IMDb id, else the JustWatch id, else `sa:<id>`, else the Kaggle id.
+//! 5. The stable id is the IMDb id, else the JustWatch id, else `sa:<id>`, else the Kaggle id,
+//!    else `tmdb:<TMDB id>`.
+//! 6. TMDB films (no IMDb id) then join the titles so far (Kaggle-only ones included) by
+//!    the Kaggle rule; unmatched ones are grouped by (key, kind, year) like Kaggle's.
 
 // FxHash: these maps are keyed by short strings from trusted files, where SipHash's
 // DoS resistance buys nothing and costs ~5% of the build.
@@ -25,7 +28,7 @@ use engine::{Kind, SourceRef};
 use crate::matching::{
     similarity, title_key, FUZZY_THRESHOLD, SCORE_SERIES_YEAR_DRIFT, SCORE_YEAR_OFF_BY_ONE,
 };
-use crate::sources::{jsonl, justwatch, CatalogRecord};
+use crate::sources::{jsonl, justwatch, kaggle, tmdb, CatalogRecord};
 
 /// A merged title before its strings are interned into the bundle's tables.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -59,7 +62,9 @@ fn priority(source: &str) -> u8 {
         jsonl::SOURCE => 0,
         s if s == justwatch::JW_2023.source => 1,
         s if s == justwatch::JW_2022.source => 2,
-        _ => 3,
+        kaggle::SOURCE => 3,
+        tmdb::MOVIES_SOURCE => 4,
+        _ => 5,
     }
 }
 
@@ -245,12 +250,50 @@ fn match_kaggle(index: &Index, drafts: &[Draft], k: &CatalogRecord) -> Option<(u
     }
 }
 
-/// Merges the catalog sources. `live`, `jw23`, `jw22`, `kaggle` are the records read.
+/// Adds records to the drafts they matched (`attach[i]` onto draft `i`), re-merging so the
+/// new records fill the fields the draft left empty; the draft's id stays.
+fn attach_records(drafts: &mut [Draft], attach: Vec<Vec<CatalogRecord>>) {
+    for (i, extra) in attach.into_iter().enumerate() {
+        if !extra.is_empty() {
+            let d = &mut drafts[i];
+            let id = d.id.clone();
+            let mut group = vec![std::mem::take(&mut d.rec)];
+            group.extend(extra);
+            let mut sources = std::mem::take(&mut d.sources);
+            let mut merged = merge(group);
+            sources.append(&mut merged.sources);
+            sources.sort();
+            sources.dedup();
+            merged.sources = sources;
+            merged.id = id;
+            *d = merged;
+        }
+    }
+}
+
+/// Unmatched records as drafts of their own, re-listings (same key, kind, year) grouped,
+/// in id order.
+fn group_leftovers(leftovers: Vec<CatalogRecord>) -> Vec<Draft> {
+    let mut by_key: HashMap<(String, Kind, Option<u16>), Vec<CatalogRecord>> = HashMap::default();
+    for k in leftovers {
+        by_key
+            .entry((title_key(&k.title), k.kind, k.year))
+            .or_default()
+            .push(k);
+    }
+    let mut rest: Vec<Draft> = by_key.into_values().map(merge).collect();
+    rest.sort_by(|a, b| a.id.cmp(&b.id));
+    rest
+}
+
+/// Merges the catalog sources. `live`, `jw23`, `jw22`, `kaggle`, `tmdb` are the records
+/// read.
 pub fn resolve(
     live: Vec<CatalogRecord>,
     jw23: Vec<CatalogRecord>,
     jw22: Vec<CatalogRecord>,
     kaggle: Vec<CatalogRecord>,
+    tmdb: Vec<CatalogRecord>,
 ) -> Resolved {
     let (n_live, n23, n22) = (live.len(), jw23.len(), jw22.len());
     // Step 1: union records that share an IMDb id or a JustWatch id.
@@ -335,35 +378,43 @@ pub fn resolve(
             None => leftovers.push(k),
         }
     }
-    for (i, extra) in attach.into_iter().enumerate() {
-        if !extra.is_empty() {
-            let d = &mut drafts[i];
-            let id = d.id.clone();
-            let mut group = vec![std::mem::take(&mut d.rec)];
-            group.extend(extra);
-            // Re-merge so Kaggle fills the fields JustWatch left empty; the id stays.
-            let mut sources = std::mem::take(&mut d.sources);
-            let mut merged = merge(group);
-            sources.append(&mut merged.sources);
-            sources.sort();
-            sources.dedup();
-            merged.sources = sources;
-            merged.id = id;
-            *d = merged;
-        }
-    }
+    // Kaggle fills the fields JustWatch left empty.
+    attach_records(&mut drafts, attach);
 
     // Step 3: unmatched Kaggle rows, re-listings grouped.
-    let mut by_key: HashMap<(String, Kind, Option<u16>), Vec<CatalogRecord>> = HashMap::default();
-    for k in leftovers {
-        by_key
-            .entry((title_key(&k.title), k.kind, k.year))
-            .or_default()
-            .push(k);
+    drafts.extend(group_leftovers(leftovers));
+
+    // Step 4: TMDB films onto every title so far (their newest films are in no other
+    // catalog, but older ones may be Kaggle-only).
+    let n_tmdb = tmdb.len() as u64;
+    let index = Index::new(&drafts);
+    let hits = crate::par::map_ordered(&tmdb, |k| match_kaggle(&index, &drafts, k));
+    let mut attach: Vec<Vec<CatalogRecord>> = vec![Vec::new(); drafts.len()];
+    let mut leftovers: Vec<CatalogRecord> = Vec::new();
+    let mut tmdb_matched = 0u64;
+    for (k, hit) in tmdb.into_iter().zip(hits) {
+        match hit {
+            Some((i, score)) => {
+                tmdb_matched += 1;
+                if score < 1.0 {
+                    notes.push(MatchNote {
+                        join: "tmdb → catalog".into(),
+                        left: format!("{} ({})", k.title, k.year.unwrap_or(0)),
+                        right: format!(
+                            "{} ({})",
+                            drafts[i].rec.title,
+                            drafts[i].rec.year.unwrap_or(0)
+                        ),
+                        score,
+                    });
+                }
+                attach[i].push(k);
+            }
+            None => leftovers.push(k),
+        }
     }
-    let mut rest: Vec<Draft> = by_key.into_values().map(merge).collect();
-    rest.sort_by(|a, b| a.id.cmp(&b.id));
-    drafts.extend(rest);
+    attach_records(&mut drafts, attach);
+    drafts.extend(group_leftovers(leftovers));
 
     let joins = vec![
         JoinReport {
@@ -375,6 +426,11 @@ pub fn resolve(
             name: "kaggle → justwatch".into(),
             matched: kaggle_matched,
             total: n_kaggle,
+        },
+        JoinReport {
+            name: "tmdb_netflix_movies_2025 → catalog".into(),
+            matched: tmdb_matched,
+            total: n_tmdb,
         },
         JoinReport {
             name: "streaming_availability → justwatch".into(),

@@ -24,7 +24,8 @@
 //!
 //! Kids' TV maps to family only: many kids' shows are live action, so adding animation
 //! would mislabel them. Streaming Availability ids map the same way (adventure → action,
-//! documentary/news → documentation, mystery → thriller; talk → none).
+//! documentary/news → documentation, mystery → thriller; talk → none), and so do TMDB's
+//! genre names ([`tmdb_genres`]).
 
 /// The canonical genre ids, sorted.
 pub const GENRES: [&str; 19] = [
@@ -83,6 +84,33 @@ pub fn kaggle_genres(category: &str) -> &'static [&'static str] {
         "Sci-Fi & Fantasy" | "TV Sci-Fi & Fantasy" => &["scifi", "fantasy"],
         "Sports Movies" => &["sport"],
         "Thrillers" | "TV Thrillers" | "TV Mysteries" => &["thriller"],
+        _ => &[],
+    }
+}
+
+/// Canonical genres for one TMDB genre name (films and series lists both). TMDB's
+/// "Mystery" is a thriller here as for Streaming Availability; "Kids" is family as Kaggle's
+/// Kids' TV; "TV Movie", "Soap" and "Talk" are formats, not genres.
+pub fn tmdb_genres(name: &str) -> &'static [&'static str] {
+    match name.trim() {
+        "Action" | "Adventure" | "Action & Adventure" => &["action"],
+        "Animation" => &["animation"],
+        "Comedy" => &["comedy"],
+        "Crime" => &["crime"],
+        "Documentary" | "News" => &["documentation"],
+        "Drama" => &["drama"],
+        "Family" | "Kids" => &["family"],
+        "Fantasy" => &["fantasy"],
+        "History" => &["history"],
+        "Horror" => &["horror"],
+        "Music" => &["music"],
+        "Mystery" | "Thriller" => &["thriller"],
+        "Reality" => &["reality"],
+        "Romance" => &["romance"],
+        "Science Fiction" => &["scifi"],
+        "Sci-Fi & Fantasy" => &["scifi", "fantasy"],
+        "War" | "War & Politics" => &["war"],
+        "Western" => &["western"],
         _ => &[],
     }
 }
@@ -250,5 +278,12 @@ mod tests {
         assert_eq!(country_iso2("South Korea"), Some("KR"));
         assert_eq!(country_iso2("West Germany"), Some("DE"));
         assert_eq!(country_iso2("Atlantis"), None);
+        assert_eq!(tmdb_genres("Sci-Fi & Fantasy"), &["scifi", "fantasy"]);
+        assert_eq!(tmdb_genres("Science Fiction"), &["scifi"]);
+        assert_eq!(tmdb_genres("Mystery"), &["thriller"]);
+        assert!(tmdb_genres("TV Movie").is_empty());
+        for g in ["Action", "Documentary", "Kids", "War & Politics", "Western"] {
+            assert!(tmdb_genres(g).iter().all(|c| GENRES.contains(c)), "{g}");
+        }
     }
 }

@@ -23,11 +23,15 @@ fn real_snapshot_builds_links_and_is_deterministic() {
     // Merge rule (see ARCHITECTURE.md, "Data model"): JustWatch 2023 (6,137) and 2022 (5,850,
     // one row without a title skipped) share ids and IMDb ids and merge to 6,904 titles;
     // 4,424 of the 8,807 Kaggle rows join one of those (same key and kind, year within one,
-    // or a fuzzy match), the other 4,383 group by (key, kind, year) into 4,383 titles; the
-    // Top 10 names that match no catalog title add 4,019 trend-only titles.
+    // or a fuzzy match), the other 4,383 group by (key, kind, year) into 4,383 titles;
+    // 1,675 of the 3,023 TMDB films join those, the other 1,348 are titles of their own.
+    // The Top 10 names that match no catalog title add 3,287 titles (4,019 before the TMDB
+    // films); 1,654 of them get TMDB genres through their Netflix name, so only 1,633 stay
+    // trend-only (4,019 before the engagement reports and TMDB sources). Engagement-report
+    // names that match nothing but have TMDB genres and 5M+ hours in a half-year add 1,304.
     let trend_only = cat.titles.iter().filter(|t| t.trend_only).count();
-    assert_eq!(trend_only, 4_019);
-    assert_eq!(cat.titles.len(), 15_306);
+    assert_eq!(trend_only, 1_633);
+    assert_eq!(cat.titles.len(), 17_226);
     assert_eq!(bundle.header.data_week, "2026-07-19");
     assert_eq!(bundle.header.build_time, "2026-07-19T00:00:00Z");
 

@@ -73,6 +73,9 @@ pub struct Title {
     pub tmdb_popularity: Option<f32>,
     /// TMDB rating, 0–10.
     pub tmdb_score: Option<f32>,
+    /// Most views in one half-year of Netflix's engagement reports, to two significant
+    /// digits (a popularity signal for titles without IMDb votes; see `model::prior`).
+    pub engagement_views: Option<u64>,
     /// Every source record merged into this title.
     pub sources: Vec<SourceRef>,
     /// True when the title is known only from Top 10 lists (no catalog record matched).

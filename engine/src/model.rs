@@ -641,7 +641,10 @@ impl Model {
 /// popularity are log-scaled against the catalog maximum (both are heavy-tailed), the rating
 /// is the IMDb score shrunk towards the catalog mean by 1,000 pseudo-votes (so a 9.5 from 30
 /// voters does not beat a 8.5 from 500,000) and mapped from 4–9 onto 0–1, and top10 is 1 for
-/// titles that appeared in a Netflix Top 10 list.
+/// titles that appeared in a Netflix Top 10 list. A title without IMDb votes takes its
+/// votes share from its engagement-report views instead (log-scaled against the catalog's
+/// most viewed title): recent titles have no IMDb count in the catalogs, but Netflix
+/// reports how many watched them.
 pub fn prior(catalog: &Catalog) -> Vec<f32> {
     const PSEUDO_VOTES: f32 = 1000.0;
     let max_votes = catalog
@@ -650,6 +653,13 @@ pub fn prior(catalog: &Catalog) -> Vec<f32> {
         .filter_map(|t| t.imdb_votes)
         .max()
         .unwrap_or(0) as f32;
+    let max_views = catalog
+        .titles
+        .iter()
+        .filter_map(|t| t.engagement_views)
+        .max()
+        .unwrap_or(0) as f32;
+    let log_views_max = (1.0 + max_views).ln();
     let max_pop = catalog
         .titles
         .iter()
@@ -673,10 +683,12 @@ pub fn prior(catalog: &Catalog) -> Vec<f32> {
         .iter()
         .map(|t| {
             let v = t.imdb_votes.unwrap_or(0) as f32;
-            let votes = if log_votes_max > 0.0 {
-                (1.0 + v).ln() / log_votes_max
-            } else {
-                0.0
+            let votes = match (t.imdb_votes, t.engagement_views) {
+                (None, Some(views)) if log_views_max > 0.0 => {
+                    (1.0 + views as f32).ln() / log_views_max
+                }
+                _ if log_votes_max > 0.0 => (1.0 + v).ln() / log_votes_max,
+                _ => 0.0,
             };
             let score = t.imdb_score.filter(|s| s.is_finite()).unwrap_or(mean);
             let shrunk = (v * score + PSEUDO_VOTES * mean) / (v + PSEUDO_VOTES);
@@ -771,5 +783,26 @@ mod tests {
         let p = prior(&c);
         assert!(p[0] > p[1], "{} vs {}", p[0], p[1]);
         assert!(p.iter().all(|x| (0.0..=1.0).contains(x)));
+    }
+
+    #[test]
+    fn engagement_views_stand_in_for_missing_votes() {
+        let mut c = synth::catalog(50, 3);
+        for t in &mut c.titles {
+            t.imdb_votes = None;
+            t.imdb_score = None;
+            t.tmdb_popularity = None;
+            t.sources.clear();
+        }
+        c.titles[0].engagement_views = Some(90_000_000);
+        c.titles[1].engagement_views = Some(1_000);
+        let p = prior(&c);
+        assert!(p[0] > p[1] && p[1] > p[2], "{} {} {}", p[0], p[1], p[2]);
+        // Votes, where known, still decide: views never replace them.
+        c.titles[3].imdb_votes = Some(5);
+        c.titles[4].imdb_votes = Some(2_000_000);
+        c.titles[3].engagement_views = Some(90_000_000);
+        let q = prior(&c);
+        assert!(q[3] < q[0], "{} vs {}", q[3], q[0]);
     }
 }

@@ -12,6 +12,56 @@ pub struct DataReport {
     pub joins: Vec<JoinReport>,
     /// The least certain matches the resolver accepted, lowest first.
     pub low_confidence: Vec<MatchNote>,
+    /// How much of the recent global Top 10 can seed recommendations from its own metadata.
+    pub freshness: Option<Freshness>,
+}
+
+/// Share of the titles in the last weeks of the global Top 10 that are recommendable from
+/// their own metadata: genres plus a description, people or a production country.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Freshness {
+    /// Weeks looked back from the latest chart week.
+    pub weeks: u32,
+    /// Distinct titles charted in those weeks.
+    pub titles: u64,
+    /// Of those, the recommendable ones.
+    pub recommendable: u64,
+    /// Films only.
+    pub films: FreshnessCount,
+    /// Series only.
+    pub series: FreshnessCount,
+    /// The charted titles with the most hours in those weeks that are not recommendable,
+    /// most hours first: where the next source would help most.
+    pub top_gaps: Vec<FreshnessGap>,
+}
+
+/// Titles and recommendable titles of one kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreshnessCount {
+    /// Distinct titles charted.
+    pub titles: u64,
+    /// Of those, the recommendable ones.
+    pub recommendable: u64,
+}
+
+/// A charted title without usable metadata.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FreshnessGap {
+    /// Display title.
+    pub title: String,
+    /// Hours viewed in the Top 10 weeks counted.
+    pub hours: u64,
+}
+
+impl Freshness {
+    /// Share recommendable, 0–1.
+    pub fn rate(&self) -> f64 {
+        if self.titles == 0 {
+            0.0
+        } else {
+            self.recommendable as f64 / self.titles as f64
+        }
+    }
 }
 
 /// Rows read and rejected from one source file.

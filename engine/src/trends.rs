@@ -151,6 +151,25 @@ pub struct Trends {
     /// `global` by [`Trends::summarize`] and kept in the core file so the Discover cards'
     /// badges need no weekly rows.
     pub charted: Vec<Charted>,
+    /// Half-years of Netflix's engagement reports (`2023H1`, ...), ascending; the core
+    /// file carries this small table, the rows are details.
+    pub engagement_periods: Vec<String>,
+    /// Engagement-report rows linked to titles (details file): every title watched for
+    /// over 50,000 hours in a half-year, summed over a title's seasons.
+    pub engagement: Vec<EngagementEntry>,
+}
+
+/// A title's hours and views in one half-year engagement report ("What We Watched").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngagementEntry {
+    /// Index into [`Trends::engagement_periods`].
+    pub period: u8,
+    /// Index into the catalog's titles.
+    pub title: u32,
+    /// Hours viewed in the half-year (Netflix rounds to 100,000), all seasons summed.
+    pub hours_viewed: u64,
+    /// Views (hours / runtime) summed over seasons; none in the first report (2023H1).
+    pub views: Option<u64>,
 }
 
 /// A title's global Top 10 summary, shown as the "trending" badge.

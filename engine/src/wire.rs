@@ -20,7 +20,8 @@ use crate::bundle::Body;
 use crate::catalog::{Catalog, Kind, SourceRef, TermIndex, Title, UNLOADED_PERSON};
 use crate::report::{DataReport, MetricsRecord};
 use crate::trends::{
-    Category, Charted, Country, CountryRun, PopularEntry, Trailer, Trends, WeeklyEntry,
+    Category, Charted, Country, CountryRun, EngagementEntry, PopularEntry, Trailer, Trends,
+    WeeklyEntry,
 };
 
 /// Why a body's columns do not fit together (a builder bug or a corrupt file).
@@ -321,7 +322,8 @@ impl DictCol {
 struct WireCatalog {
     ids: FrontCol,
     titles: StrCol,
-    /// Bit 0: series; bit 1: trend-only.
+    /// Bit 0: series; bit 1: trend-only; bit 2: has engagement views (next entry of
+    /// `engagement_views`).
     flags: Vec<u8>,
     /// `0` none, else the year + 1.
     years: Vec<u32>,
@@ -341,6 +343,8 @@ struct WireCatalog {
     imdb_votes: Vec<u64>,
     tmdb_popularity: FloatCol,
     tmdb_scores: FloatCol,
+    /// Engagement views of the titles that have them (flag bit 2), rounded-number packed.
+    engagement_views: CountCol,
     /// People with two or more credits, in order of first use (re-sorted on decode).
     people: StrCol,
     genre_names: Vec<String>,
@@ -478,8 +482,14 @@ impl WireCatalog {
         w.flags.reserve(n);
         for (t, ids) in c.titles.iter().zip(&terms.per_title) {
             w.titles.push(&t.title);
-            w.flags
-                .push(u8::from(t.kind == Kind::Show) | (u8::from(t.trend_only) << 1));
+            w.flags.push(
+                u8::from(t.kind == Kind::Show)
+                    | (u8::from(t.trend_only) << 1)
+                    | (u8::from(t.engagement_views.is_some()) << 2),
+            );
+            if let Some(v) = t.engagement_views {
+                w.engagement_views.push(v);
+            }
             w.years.push(opt16(t.year));
             w.genres.push(&t.genres);
             buf.clear();
@@ -576,6 +586,11 @@ impl WireCatalog {
             self.tmdb_scores.reader(),
         );
         let (mut gp, mut dp, mut cp, mut kp, mut tp, mut sp) = (0, 0, 0, 0, 0, 0);
+        let mut ev_r = CountReader {
+            col: &self.engagement_views,
+            next: 0,
+            big: 0,
+        };
         let mut titles = Vec::with_capacity(n);
         let mut per_title = Vec::with_capacity(n);
         for (i, id) in ids.into_iter().enumerate() {
@@ -665,6 +680,11 @@ impl WireCatalog {
                 imdb_votes: votes,
                 tmdb_popularity: tp_r.next()?,
                 tmdb_score: ts_r.next()?,
+                engagement_views: if flags & 4 != 0 {
+                    Some(ev_r.next()?)
+                } else {
+                    None
+                },
                 sources,
                 trend_only: flags & 2 != 0,
             });
@@ -797,6 +817,7 @@ struct WireTrends {
     c_title_delta: Vec<u32>,
     c_weeks: Vec<u16>,
     c_best_rank: Vec<u8>,
+    engagement_periods: Vec<String>,
 }
 
 /// Trends' part of the details file: the two big tables (global weekly rows, country
@@ -827,6 +848,13 @@ struct WireTrendsDetails {
     r_first_week: Vec<u32>,
     /// `last_week - first_week` (wrapping).
     r_span: Vec<u16>,
+    /// Engagement rows: period, title as a zig-zag delta to the previous row's, hours;
+    /// views as `g_views` (a flag column and the packed values).
+    e_period: Vec<u8>,
+    e_title_delta: Vec<u32>,
+    e_hours: CountCol,
+    e_views_some: Vec<u8>,
+    e_views: CountCol,
 }
 
 fn zigzag(d: i64) -> u32 {
@@ -845,6 +873,7 @@ impl WireTrends {
             countries_through: t.countries_through.clone(),
             most_popular: t.most_popular.clone(),
             trailers: t.trailers.clone(),
+            engagement_periods: t.engagement_periods.clone(),
             ..WireTrends::default()
         };
         let mut prev = 0u32;
@@ -878,6 +907,8 @@ impl WireTrends {
             most_popular: self.most_popular,
             trailers: self.trailers,
             charted,
+            engagement_periods: self.engagement_periods,
+            engagement: Vec::new(),
         })
     }
 }
@@ -929,6 +960,18 @@ impl WireTrendsDetails {
             w.r_weeks.push(r.weeks);
             w.r_best_rank.push(r.best_rank);
             w.r_span.push(r.last_week.wrapping_sub(r.first_week));
+        }
+        let mut prev_t = 0u32;
+        for e in &t.engagement {
+            w.e_period.push(e.period);
+            w.e_title_delta
+                .push(zigzag(i64::from(e.title) - i64::from(prev_t)));
+            prev_t = e.title;
+            w.e_hours.push(e.hours_viewed);
+            w.e_views_some.push(u8::from(e.views.is_some()));
+            if let Some(v) = e.views {
+                w.e_views.push(v);
+            }
         }
         w
     }
@@ -1002,8 +1045,43 @@ impl WireTrendsDetails {
         {
             return Err("weekly row or country run out of range".to_owned());
         }
+        let mut engagement = Vec::with_capacity(self.e_period.len());
+        let (mut hours, mut views) = (
+            CountReader {
+                col: &self.e_hours,
+                next: 0,
+                big: 0,
+            },
+            CountReader {
+                col: &self.e_views,
+                next: 0,
+                big: 0,
+            },
+        );
+        let mut prev_t = 0u32;
+        for (i, &period) in self.e_period.iter().enumerate() {
+            let title = u32::try_from(
+                i64::from(prev_t) + unzigzag(at(&self.e_title_delta, i, "engagement title")?),
+            )
+            .map_err(|_| "engagement title out of range".to_owned())?;
+            prev_t = title;
+            if period as usize >= t.engagement_periods.len() {
+                return Err("engagement period out of range".to_owned());
+            }
+            engagement.push(EngagementEntry {
+                period,
+                title,
+                hours_viewed: hours.next()?,
+                views: if at(&self.e_views_some, i, "engagement views")? != 0 {
+                    Some(views.next()?)
+                } else {
+                    None
+                },
+            });
+        }
         t.global = global;
         t.country_runs = runs;
+        t.engagement = engagement;
         Ok(())
     }
 }
@@ -1069,6 +1147,13 @@ impl WireDetails {
                 .unwrap_or(0)
         {
             return Err("weekly row links to a title beyond the catalog".to_owned());
+        }
+        if b.trends
+            .engagement
+            .iter()
+            .any(|e| e.title as usize >= b.catalog.titles.len())
+        {
+            return Err("engagement row links to a title beyond the catalog".to_owned());
         }
         Ok(())
     }
@@ -1265,6 +1350,22 @@ mod tests {
                 ..Title::default()
             })
             .collect();
+        b.trends.engagement_periods = vec!["2023H1".into(), "2023H2".into()];
+        for (period, title, hours, views) in [
+            (0u8, 40u32, 812_100_000u64, None),
+            (1, 3, 0, Some(0)),
+            (1, 40, u64::MAX, Some(123_456_789)),
+        ] {
+            b.trends.engagement.push(EngagementEntry {
+                period,
+                title,
+                hours_viewed: hours,
+                views,
+            });
+        }
+        b.catalog.titles[5].engagement_views = Some(0);
+        b.catalog.titles[6].engagement_views = Some(u64::MAX);
+        b.catalog.titles[7].engagement_views = Some(14_000_000);
         b.trends.summarize();
         assert_eq!(b.trends.charted.len(), 4);
         assert_eq!(round_trip(&b), canonical(&b));

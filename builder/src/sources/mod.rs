@@ -9,9 +9,11 @@
 //! not UTF-8) stops the build; a row that is wrong on its own (wrong field count, a bad
 //! number or date, bytes that are not UTF-8, a duplicate key) is skipped, counted and listed.
 
+pub mod engagement;
 pub mod jsonl;
 pub mod justwatch;
 pub mod kaggle;
+pub mod tmdb;
 pub mod top10;
 pub mod youtube;
 
