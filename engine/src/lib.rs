@@ -8,6 +8,7 @@
 pub mod bundle;
 pub mod catalog;
 pub mod explain;
+pub mod history;
 pub mod features;
 pub mod metrics;
 pub mod mmr;
