@@ -352,9 +352,9 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<String> {
         }
     }
     // Match rate of the files.
-    let (rows, matched, viewing): (usize, usize, usize) = files
-        .iter()
-        .fold((0, 0, 0), |a, f| (a.0 + f.rows, a.1 + f.matched, a.2 + f.viewing));
+    let (rows, matched, viewing): (usize, usize, usize) = files.iter().fold((0, 0, 0), |a, f| {
+        (a.0 + f.rows, a.1 + f.matched, a.2 + f.viewing)
+    });
     let _ = writeln!(
         out,
         "{} histories, {rows} rows, {viewing} viewing rows, {matched} matched ({:.1}%)",
@@ -363,7 +363,10 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<String> {
     );
     let params = profile::Params::default();
     let ours = score_model(&files, &model, catalog, &params);
-    let n_candidates = (0..model.len()).filter(|&i| model.is_candidate(i)).count().max(1);
+    let n_candidates = (0..model.len())
+        .filter(|&i| model.is_candidate(i))
+        .count()
+        .max(1);
     let mut seen: [HashSet<usize>; 3] = Default::default();
     let mut total = [Scores::default(); 3];
     // The same three on the cuts where the trending baseline exists.
@@ -417,12 +420,21 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<String> {
         total[2].n,
         if have_weeks { "" } else { ", none: no details.bin beside the bundle" }
     );
-    let _ = writeln!(out, "  {:<28} {:>7} {:>9} {:>8} {:>9}", "method", "HR@10", "recall@10", "nDCG@10", "coverage");
+    let _ = writeln!(
+        out,
+        "  {:<28} {:>7} {:>9} {:>8} {:>9}",
+        "method", "HR@10", "recall@10", "nDCG@10", "coverage"
+    );
     let cov = |s: &HashSet<usize>| Some(s.len() as f64 / n_candidates as f64);
     row(&mut out, "history profile", &total[0], cov(&seen[0]));
     row(&mut out, "popularity", &total[1], cov(&seen[1]));
     row(&mut out, "trending (Top 10 cuts)", &total[2], cov(&seen[2]));
-    row(&mut out, "history profile (Top 10 cuts)", &with_trend[0], None);
+    row(
+        &mut out,
+        "history profile (Top 10 cuts)",
+        &with_trend[0],
+        None,
+    );
     row(&mut out, "popularity (Top 10 cuts)", &with_trend[1], None);
     let _ = writeln!(
         out,
@@ -452,7 +464,9 @@ fn tune(out: &mut String, files: &[FileCuts], model: &Model, catalog: &Catalog) 
         s
     };
     let _ = writeln!(out, "\ngrid (all files; nDCG@10, HR@10):");
-    let mut ranked: Vec<(usize, f64)> = (0..grid.len()).map(|g| (g, total(g, None).mean().2)).collect();
+    let mut ranked: Vec<(usize, f64)> = (0..grid.len())
+        .map(|g| (g, total(g, None).mean().2))
+        .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
     for &(g, _) in &ranked {
         let p = grid[g];
@@ -467,7 +481,12 @@ fn tune(out: &mut String, files: &[FileCuts], model: &Model, catalog: &Catalog) 
     let mut picks: HashMap<usize, usize> = HashMap::new();
     for f in 0..files.len() {
         let best = (0..grid.len())
-            .max_by(|&a, &b| total(a, Some(f)).mean().2.total_cmp(&total(b, Some(f)).mean().2))
+            .max_by(|&a, &b| {
+                total(a, Some(f))
+                    .mean()
+                    .2
+                    .total_cmp(&total(b, Some(f)).mean().2)
+            })
             .unwrap_or(0);
         *picks.entry(best).or_default() += 1;
         loho.merge(&per[best][f]);

@@ -446,10 +446,14 @@ fn run_history(
     let recs = match profile::last_day(&watched) {
         Some(as_of) => profile::recommend(model, catalog, &watched, &params, as_of, base),
         // Nothing matched: the popular titles, as for a new viewer.
-        None => recommend(model, catalog, &Query {
-            mix_kinds: true,
-            ..base.clone()
-        }),
+        None => recommend(
+            model,
+            catalog,
+            &Query {
+                mix_kinds: true,
+                ..base.clone()
+            },
+        ),
     };
     if args.json {
         let s = import.summary(None, 0);
@@ -483,13 +487,21 @@ fn run_history(
         writeln!(out, "  skipped {n}: {}", reason.label())?;
     }
     for u in &s.unmatched {
-        let sugg: Vec<String> = u.suggestions.iter().map(|&i| describe(catalog, i)).collect();
+        let sugg: Vec<String> = u
+            .suggestions
+            .iter()
+            .map(|&i| describe(catalog, i))
+            .collect();
         writeln!(
             out,
             "  unmatched {:?} ({} rows); closest: {}",
             u.name,
             u.rows,
-            if sugg.is_empty() { "none".to_owned() } else { sugg.join("; ") }
+            if sugg.is_empty() {
+                "none".to_owned()
+            } else {
+                sugg.join("; ")
+            }
         )?;
     }
     writeln!(out, "Because you watched:")?;

@@ -85,7 +85,10 @@ fn history_json_counts_rows_and_excludes_watched() {
     assert_eq!(recs.len(), 8);
     let watched = ["tt1000001", "tt1000002", "tt1000003"];
     for r in recs {
-        assert!(!watched.contains(&r["id"].as_str().unwrap_or_default()), "{r}");
+        assert!(
+            !watched.contains(&r["id"].as_str().unwrap_or_default()),
+            "{r}"
+        );
         for key in ["id", "title", "year", "type", "score"] {
             assert!(r.get(key).is_some(), "{key} in {r}");
         }
@@ -96,7 +99,15 @@ fn history_json_counts_rows_and_excludes_watched() {
     assert_eq!(kinds.len(), 2, "{kinds:?}");
     let out = run(&args(
         &bundle,
-        &["--history", f, "--json", "--kind", "movie", "--year-max", "2000"],
+        &[
+            "--history",
+            f,
+            "--json",
+            "--kind",
+            "movie",
+            "--year-max",
+            "2000",
+        ],
     ))
     .expect("runs");
     let v: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
@@ -115,17 +126,29 @@ fn history_text_reports_and_bad_files_fail_clearly() {
     std::fs::write(&file, HISTORY).expect("write");
     let f = file.to_str().unwrap_or_default();
     let text = run(&args(&bundle, &["--history", f])).expect("runs");
-    assert!(text.contains("7 rows, 4 matched (80.0%) to 3 titles, 1 unmatched, 2 skipped"), "{text}");
+    assert!(
+        text.contains("7 rows, 4 matched (80.0%) to 3 titles, 1 unmatched, 2 skipped"),
+        "{text}"
+    );
     assert!(text.contains("skipped 1: duplicate row"), "{text}");
-    assert!(text.contains("unmatched \"Nobody Knows This Show\" (1 rows)"), "{text}");
+    assert!(
+        text.contains("unmatched \"Nobody Knows This Show\" (1 rows)"),
+        "{text}"
+    );
     assert!(text.contains("because you watched "), "{text}");
 
     let bad = dir.path().join("ratings.csv");
     std::fs::write(&bad, "Profile Name,Title Name,Thumbs Value\nAna,Heat,2\n").expect("write");
-    let err = run(&args(&bundle, &["--history", bad.to_str().unwrap_or_default()]))
-        .expect_err("not a history");
+    let err = run(&args(
+        &bundle,
+        &["--history", bad.to_str().unwrap_or_default()],
+    ))
+    .expect_err("not a history");
     let msg = format!("{err:#}");
-    assert!(msg.contains("ratings.csv") && msg.contains("not a Netflix export header"), "{msg}");
+    assert!(
+        msg.contains("ratings.csv") && msg.contains("not a Netflix export header"),
+        "{msg}"
+    );
 }
 
 /// The 20 real exports, read in place: every row accounted for, and most rows matched.
@@ -158,8 +181,11 @@ fn real_histories_import_against_the_real_bundle() {
 
     // The CLI on one real file: its rows (1,000 in history-08) and no watched title back.
     let f = dir.join("history-08.csv");
-    let out = run(&args(&bundle_path, &["--history", f.to_str().unwrap_or_default(), "--json"]))
-        .expect("runs");
+    let out = run(&args(
+        &bundle_path,
+        &["--history", f.to_str().unwrap_or_default(), "--json"],
+    ))
+    .expect("runs");
     let v: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
     assert_eq!(v["history"]["rows"], 1000);
     assert_eq!(v["recs"].as_array().map(Vec::len), Some(10));

@@ -26,7 +26,10 @@ fn bundle() -> Option<Bundle> {
             None
         }
         Err(e) => {
-            eprintln!("skipping history benchmarks: cannot read {}: {e}", path.display());
+            eprintln!(
+                "skipping history benchmarks: cannot read {}: {e}",
+                path.display()
+            );
             None
         }
     }
@@ -92,7 +95,14 @@ fn benches(c: &mut Criterion) {
         let import = Import::new(bytes, None, &resolver).expect("reads");
         let w = profile::watched(&import, None);
         let as_of = profile::last_day(&w).expect("matched rows");
-        profile::recommend(&model, cat, &w, &profile::Params::default(), as_of, &Query::default())
+        profile::recommend(
+            &model,
+            cat,
+            &w,
+            &profile::Params::default(),
+            as_of,
+            &Query::default(),
+        )
     };
     let synthetic = synthetic_export(cat, 10_000);
     c.bench_function("history/synthetic_10k_rows_to_first_results", |bch| {

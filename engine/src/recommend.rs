@@ -326,7 +326,7 @@ pub fn recommend_weighted(
                     model,
                     catalog,
                     &q,
-                    (&liked, shares.as_deref()),
+                    (liked.as_slice(), shares.as_deref()),
                     i,
                     content,
                     score,

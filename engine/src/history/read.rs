@@ -266,7 +266,10 @@ fn decode(bytes: &[u8]) -> Result<(String, Encoding), HistoryError> {
     }
     match std::str::from_utf8(body) {
         Ok(s) => Ok((s.to_owned(), Encoding::Utf8)),
-        Err(_) => Ok((body.iter().map(|&b| cp1252(b)).collect(), Encoding::Windows1252)),
+        Err(_) => Ok((
+            body.iter().map(|&b| cp1252(b)).collect(),
+            Encoding::Windows1252,
+        )),
     }
 }
 
@@ -317,8 +320,7 @@ fn records(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
     let (mut consumed, mut counted, mut line) = (0usize, 0usize, 1u64);
     let mut result = Vec::new();
     loop {
-        let (res, nin, nout, nend) =
-            rdr.read_record(input, &mut out[n_out..], &mut ends[n_ends..]);
+        let (res, nin, nout, nend) = rdr.read_record(input, &mut out[n_out..], &mut ends[n_ends..]);
         input = &input[nin..];
         consumed += nin;
         n_out += nout;
@@ -384,8 +386,10 @@ fn date_parts(s: &str) -> Option<DateParts> {
             }
             n[i] = n[i] * 10 + d;
             width[i] += 1;
-        } else if matches!(c, '/' | '-' | '.' | ' ' | '年' | '月' | '日' | '년' | '월' | '일')
-        {
+        } else if matches!(
+            c,
+            '/' | '-' | '.' | ' ' | '年' | '月' | '日' | '년' | '월' | '일'
+        ) {
             in_num = false;
         } else {
             return None;
@@ -520,7 +524,10 @@ pub fn read(bytes: &[u8], profile: Option<&str>) -> Result<History, HistoryError
     let found = || {
         let mut s: String = header.join(&*char::from(delimiter).to_string());
         if s.len() > 120 {
-            let cut = (0..=120).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+            let cut = (0..=120)
+                .rev()
+                .find(|&i| s.is_char_boundary(i))
+                .unwrap_or(0);
             s.truncate(cut);
         }
         HistoryError::UnknownHeader { found: s }
@@ -687,6 +694,7 @@ fn read_activity(
         }
         None => h.profiles.first().cloned().unwrap_or_default(),
     };
+    let delim = h.delimiter.to_string();
     let mut raw = Vec::with_capacity(recs.len());
     for (line, fields) in recs {
         // Extra fields come from an unquoted delimiter in the title: they belong to it.
@@ -695,7 +703,7 @@ fn read_activity(
             if c < t || extra == 0 {
                 fields.get(c).cloned()
             } else if c == t {
-                Some(fields[t..=t + extra].join(&h.delimiter.to_string()))
+                Some(fields[t..=t + extra].join(&delim))
             } else {
                 fields.get(c + extra).cloned()
             }
@@ -708,11 +716,13 @@ fn read_activity(
             detail,
         };
         if fields.len() < width {
-            h.skipped.push(skip(SkipReason::MissingField, String::new()));
+            h.skipped
+                .push(skip(SkipReason::MissingField, String::new()));
             continue;
         }
         if get(p).unwrap_or_default().trim() != chosen {
-            h.skipped.push(skip(SkipReason::OtherProfile, String::new()));
+            h.skipped
+                .push(skip(SkipReason::OtherProfile, String::new()));
             continue;
         }
         let kind = get(sup).unwrap_or_default().trim().to_owned();
@@ -736,14 +746,18 @@ fn read_activity(
         .map(|(line, title, date, _, seconds)| RawRow {
             line: *line,
             title: title.clone(),
-            date,
+            date: *date,
             seconds: *seconds,
         })
         .collect();
     let starts: std::collections::HashMap<u64, &str> =
         raw.iter().map(|(l, _, _, s, _)| (*l, *s)).collect();
     settle_rows(h, rows, "Start Time", |r| {
-        format!("{}\u{1}{}", starts.get(&r.line).copied().unwrap_or(""), r.title)
+        format!(
+            "{}\u{1}{}",
+            starts.get(&r.line).copied().unwrap_or(""),
+            r.title
+        )
     })
 }
 
@@ -765,11 +779,23 @@ mod tests {
     #[test]
     fn date_orders_settled_by_the_column() {
         // Only the 25th tells day from month; newest-first order settles the rest.
-        assert_eq!(settle_order(&["3/4/21", "25/3/21", "2/3/21"]), Some(DateOrder::Dmy));
-        assert_eq!(settle_order(&["3/25/21", "3/4/21", "2/3/21"]), Some(DateOrder::Mdy));
+        assert_eq!(
+            settle_order(&["3/4/21", "25/3/21", "2/3/21"]),
+            Some(DateOrder::Dmy)
+        );
+        assert_eq!(
+            settle_order(&["3/25/21", "3/4/21", "2/3/21"]),
+            Some(DateOrder::Mdy)
+        );
         assert_eq!(settle_order(&["2019/05/27"]), Some(DateOrder::Ymd));
-        assert_eq!(settle_order(&["21. 9. 25.", "21. 9. 3."]), Some(DateOrder::Ymd));
-        assert_eq!(settle_order(&["25.09.2021", "3.9.2021"]), Some(DateOrder::Dmy));
+        assert_eq!(
+            settle_order(&["21. 9. 25.", "21. 9. 3."]),
+            Some(DateOrder::Ymd)
+        );
+        assert_eq!(
+            settle_order(&["25.09.2021", "3.9.2021"]),
+            Some(DateOrder::Dmy)
+        );
         // dd-mm-yy against yy-mm-dd: 2004 is before Netflix streamed.
         assert_eq!(
             settle_order(&["23-08-16", "02-08-16", "28-07-16"]),

@@ -31,27 +31,87 @@ use crate::normalize::fold;
 /// (`Season 2`, `2. Staffel`, `Part II`, `시즌 2`, `第2シーズン`) is a season part.
 pub const SEASON_WORDS: &[&str] = &[
     // English
-    "season", "series", "part", "volume", "vol", "book", "chapter", "collection",
-    "limited series", "miniseries", "mini series", "the final season", "final season",
+    "season",
+    "series",
+    "part",
+    "volume",
+    "vol",
+    "book",
+    "chapter",
+    "collection",
+    "limited series",
+    "miniseries",
+    "mini series",
+    "the final season",
+    "final season",
     // Spanish, Portuguese, Catalan
-    "temporada", "parte", "volumen", "libro", "capitulo", "coleccion", "miniserie", "serie",
-    "temporada final", "colecao", "livro",
+    "temporada",
+    "parte",
+    "volumen",
+    "libro",
+    "capitulo",
+    "coleccion",
+    "miniserie",
+    "serie",
+    "temporada final",
+    "colecao",
+    "livro",
     // French
-    "saison", "partie", "livre", "chapitre", "saison finale",
+    "saison",
+    "partie",
+    "livre",
+    "chapitre",
+    "saison finale",
     // German
-    "staffel", "teil", "band", "kapitel", "finale staffel",
+    "staffel",
+    "teil",
+    "band",
+    "kapitel",
+    "finale staffel",
     // Dutch, Scandinavian, Finnish
-    "seizoen", "deel", "sasong", "sæson", "sesong", "del", "kausi", "osa",
+    "seizoen",
+    "deel",
+    "sasong",
+    "sæson",
+    "sesong",
+    "del",
+    "kausi",
+    "osa",
     // Italian
-    "stagione", "capitolo",
+    "stagione",
+    "capitolo",
     // Polish, Czech, Slovak, Turkish, Romanian, Hungarian, Croatian
-    "sezon", "czesc", "rada", "seria", "sezona", "sezonul", "evad", "resz", "kisorozat",
+    "sezon",
+    "czesc",
+    "rada",
+    "seria",
+    "sezona",
+    "sezonul",
+    "evad",
+    "resz",
+    "kisorozat",
     // Greek, Russian, Ukrainian
-    "σεζον", "κυκλος", "μερος", "сезон", "часть", "частина",
+    "σεζον",
+    "κυκλος",
+    "μερος",
+    "сезон",
+    "часть",
+    "частина",
     // Hebrew, Arabic
-    "עונה", "الموسم", "الجزء",
+    "עונה",
+    "الموسم",
+    "الجزء",
     // Japanese, Korean, Chinese, Thai, Vietnamese, Indonesian
-    "シーズン", "パート", "シリーズ", "시즌", "파트", "季", "部", "ซีซั่น", "phan", "musim",
+    "シーズン",
+    "パート",
+    "シリーズ",
+    "시즌",
+    "파트",
+    "季",
+    "部",
+    "ซีซั่น",
+    "phan",
+    "musim",
 ];
 
 /// Lowest similarity (0–1) of two keys accepted as the same title (the builder's
@@ -79,10 +139,13 @@ fn numberish(w: &str) -> bool {
         return false;
     }
     let digits = w.trim_end_matches(|c: char| c.is_alphabetic());
-    (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && w.len() - digits.len() <= 2)
+    (!digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && w.len() - digits.len() <= 2)
         || ROMAN.contains(&w)
         || WORDS.contains(&w)
-        || w.chars().all(|c| c.is_ascii_digit() || "第一二三四五六七八九十".contains(c))
+        || w.chars()
+            .all(|c| c.is_ascii_digit() || "第一二三四五六七八九十".contains(c))
 }
 
 /// Whether one `:`-separated part of a row names a season (see [`SEASON_WORDS`]).
@@ -154,14 +217,12 @@ pub fn strip_top10_season(name: &str) -> Option<String> {
         let last = words[words.len() - 1];
         if last.chars().all(|c| c.is_ascii_digit()) && last.len() <= 2 {
             let head = &words[..words.len() - 1];
-            let cut = if head.len() >= 2 && is_season_part(&head[head.len() - 1..].join(" ")) {
-                head.len() - 1
-            } else if head.len() >= 2 && is_season_part(&format!("{} {last}", head[head.len() - 1]))
-            {
-                head.len() - 1
-            } else {
-                head.len()
-            };
+            let cut =
+                if head.len() >= 2 && is_season_part(&format!("{} {last}", head[head.len() - 1])) {
+                    head.len() - 1
+                } else {
+                    head.len()
+                };
             return Some(head[..cut].join(" "));
         }
     }
@@ -212,8 +273,11 @@ impl Resolver {
             r.add(key(&t.title), i);
             for s in t.sources.iter().filter(|s| s.source == "top10") {
                 r.add(key(&s.id), i);
-                if let Some(base) = strip_top10_season(&s.id) {
-                    r.add(key(&base), i);
+                // Seasons are a series' affair: a film's "Sing 2" stays "Sing 2".
+                if t.kind == Kind::Show {
+                    if let Some(base) = strip_top10_season(&s.id) {
+                        r.add(key(&base), i);
+                    }
                 }
             }
         }
@@ -287,7 +351,9 @@ impl Resolver {
             let better = match best {
                 None => true,
                 Some((bs, bi)) => {
-                    s > bs || (s == bs && self.best([bi as u32, i as u32].into_iter(), prefer) == Some(i))
+                    s > bs
+                        || (s == bs
+                            && self.best([bi as u32, i as u32].into_iter(), prefer) == Some(i))
                 }
             };
             if better {
@@ -305,7 +371,11 @@ impl Resolver {
             .filter(|p| !p.is_empty())
             .collect();
         let joined = |n: usize| parts[..n].join(": ");
-        let season_at = parts.iter().skip(1).position(|p| is_season_part(p)).map(|p| p + 1);
+        let season_at = parts
+            .iter()
+            .skip(1)
+            .position(|p| is_season_part(p))
+            .map(|p| p + 1);
         let found = |title: usize, name: String, episode: bool, fuzzy: bool| Resolution {
             title: Some(title),
             name,
@@ -334,8 +404,12 @@ impl Resolver {
             None if parts.len() >= 3 => joined(1),
             None => joined(parts.len()),
         };
+        // Only a series drops a trailing number: "Sing 2" is not "Sing".
         if let Some(base) = parts.first().and_then(|p| strip_top10_season(p)) {
-            if let Some(i) = self.exact(&base, Kind::Show) {
+            if let Some(i) = self
+                .exact(&base, Kind::Show)
+                .filter(|&i| self.kind[i] == Kind::Show)
+            {
                 return found(i, base, true, false);
             }
         }
@@ -387,16 +461,31 @@ mod tests {
         ] {
             assert!(is_season_part(p), "{p}");
         }
-        for p in ["Chapter One: The Vanishing", "The Season", "Episode 3", "Pilot", "Part of Me"] {
+        for p in [
+            "Chapter One: The Vanishing",
+            "The Season",
+            "Episode 3",
+            "Pilot",
+            "Part of Me",
+        ] {
             assert!(!is_season_part(p), "{p}");
         }
     }
 
     #[test]
     fn top10_suffixes() {
-        assert_eq!(strip_top10_season("Stranger Things 4").as_deref(), Some("Stranger Things"));
-        assert_eq!(strip_top10_season("Wednesday: Season 2").as_deref(), Some("Wednesday"));
-        assert_eq!(strip_top10_season("Squid Game Season 2").as_deref(), Some("Squid Game"));
+        assert_eq!(
+            strip_top10_season("Stranger Things 4").as_deref(),
+            Some("Stranger Things")
+        );
+        assert_eq!(
+            strip_top10_season("Wednesday: Season 2").as_deref(),
+            Some("Wednesday")
+        );
+        assert_eq!(
+            strip_top10_season("Squid Game Season 2").as_deref(),
+            Some("Squid Game")
+        );
         assert_eq!(strip_top10_season("Heat"), None);
     }
 }

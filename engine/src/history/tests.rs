@@ -32,14 +32,38 @@ fn catalog() -> Catalog {
             ..Title::default()
         });
     };
-    add(&mut c, "Stranger Things", Kind::Show, vec![9, 10], &["Stranger Things 4"]);
+    add(
+        &mut c,
+        "Stranger Things",
+        Kind::Show,
+        vec![9, 10],
+        &["Stranger Things 4"],
+    );
     add(&mut c, "Heat", Kind::Movie, vec![6, 2], &[]);
     add(&mut c, "Heat", Kind::Show, vec![0], &[]);
     add(&mut c, "The Crown", Kind::Show, vec![0, 14], &[]);
-    add(&mut c, "Money Heist", Kind::Show, vec![6, 3], &["Money Heist: Part 5"]);
-    add(&mut c, "Squid Game", Kind::Show, vec![0, 2], &["Squid Game: Season 2"]);
+    add(
+        &mut c,
+        "Money Heist",
+        Kind::Show,
+        vec![6, 3],
+        &["Money Heist: Part 5"],
+    );
+    add(
+        &mut c,
+        "Squid Game",
+        Kind::Show,
+        vec![0, 2],
+        &["Squid Game: Season 2"],
+    );
     add(&mut c, "Amélie", Kind::Movie, vec![1, 4], &[]);
-    add(&mut c, "Glass Onion: A Knives Out Mystery", Kind::Movie, vec![1, 6], &[]);
+    add(
+        &mut c,
+        "Glass Onion: A Knives Out Mystery",
+        Kind::Movie,
+        vec![1, 6],
+        &[],
+    );
     add(&mut c, "킹덤", Kind::Show, vec![11, 14], &[]);
     c
 }
@@ -85,11 +109,28 @@ fn viewing_activity_profiles_trailers_durations() {
     let r = Resolver::new(&c);
     let import = Import::from_history(h, &r);
     let s = import.summary(None, 5);
-    assert_eq!((s.rows, s.matched_rows, s.titles, s.unmatched_rows, s.skipped_rows), (9, 4, 3, 0, 5));
+    assert_eq!(
+        (
+            s.rows,
+            s.matched_rows,
+            s.titles,
+            s.unmatched_rows,
+            s.skipped_rows
+        ),
+        (9, 4, 3, 0, 5)
+    );
     let w = profile::watched(&import, None);
-    let st = w.iter().find(|w| w.title == idx(&c, "Stranger Things", Kind::Show)).unwrap();
+    let st = w
+        .iter()
+        .find(|w| w.title == idx(&c, "Stranger Things", Kind::Show))
+        .unwrap();
     assert_eq!((st.rows, st.seconds), (2, 3012 + 1800));
-    assert_eq!(w.iter().find(|w| w.title == idx(&c, "Heat", Kind::Movie)).map(|w| w.seconds), Some(4200));
+    assert_eq!(
+        w.iter()
+            .find(|w| w.title == idx(&c, "Heat", Kind::Movie))
+            .map(|w| w.seconds),
+        Some(4200)
+    );
 
     // Several profiles and none chosen, or an unknown one: a clear error.
     assert!(matches!(
@@ -97,8 +138,14 @@ fn viewing_activity_profiles_trailers_durations() {
         Err(HistoryError::ChooseProfile { ref profiles }) if profiles.len() == 3
     ));
     let e = read(ACTIVITY.as_bytes(), Some("Zed")).unwrap_err();
-    assert!(e.to_string().contains("Zed") && e.to_string().contains("Kids"), "{e}");
-    assert_eq!(read::profiles(ACTIVITY.as_bytes()).unwrap(), ["Ana", "Ben", "Kids"]);
+    assert!(
+        e.to_string().contains("Zed") && e.to_string().contains("Kids"),
+        "{e}"
+    );
+    assert_eq!(
+        read::profiles(ACTIVITY.as_bytes()).unwrap(),
+        ["Ana", "Ben", "Kids"]
+    );
 }
 
 /// An Excel re-save: `;`, no quotes, lower-case header, CRLF, day-first dotted dates,
@@ -123,9 +170,16 @@ fn titles_export_every_row_accounted_for() {
     let r = Resolver::new(&c);
     let import = Import::new(TITLES_SEMI.as_bytes(), None, &r).expect("reads");
     let h = &import.history;
-    assert_eq!((h.format, h.delimiter, h.date_order), (Format::Titles, ';', Some(DateOrder::Dmy)));
+    assert_eq!(
+        (h.format, h.delimiter, h.date_order),
+        (Format::Titles, ';', Some(DateOrder::Dmy))
+    );
     assert_eq!(h.rows, 12);
-    let reasons: Vec<(u64, SkipReason)> = h.skipped.iter().map(|s| (s.line, s.reason.clone())).collect();
+    let reasons: Vec<(u64, SkipReason)> = h
+        .skipped
+        .iter()
+        .map(|s| (s.line, s.reason.clone()))
+        .collect();
     assert_eq!(
         reasons,
         [
@@ -142,12 +196,24 @@ fn titles_export_every_row_accounted_for() {
     };
     let st = idx(&c, "Stranger Things", Kind::Show);
     assert_eq!(got(2), Some(st), "Temporada");
-    assert_eq!(got(3), Some(idx(&c, "Heat", Kind::Movie)), "a film by its title");
+    assert_eq!(
+        got(3),
+        Some(idx(&c, "Heat", Kind::Movie)),
+        "a film by its title"
+    );
     assert_eq!(got(9), None, "unknown show");
     assert_eq!(got(10), Some(idx(&c, "Money Heist", Kind::Show)), "Part");
     assert_eq!(got(11), Some(st), "near spelling");
-    assert_eq!(got(12), Some(idx(&c, "Squid Game", Kind::Show)), "Top 10 trailing number");
-    assert_eq!(got(13), Some(idx(&c, "Glass Onion: A Knives Out Mystery", Kind::Movie)), "colon in a film title");
+    assert_eq!(
+        got(12),
+        Some(idx(&c, "Squid Game", Kind::Show)),
+        "Top 10 trailing number"
+    );
+    assert_eq!(
+        got(13),
+        Some(idx(&c, "Glass Onion: A Knives Out Mystery", Kind::Movie)),
+        "colon in a film title"
+    );
     let s = import.summary(None, 5);
     assert_eq!(s.rows, s.matched_rows + s.unmatched_rows + s.skipped_rows);
     assert_eq!(s.unmatched_rows, 1);
@@ -194,7 +260,10 @@ fn quoted_korean_and_other_encodings() {
 fn bad_files_get_clear_errors() {
     assert_eq!(read(b"", None), Err(HistoryError::Empty));
     assert_eq!(read(b" \r\n", None), Err(HistoryError::Empty));
-    assert!(matches!(read(b"PK\x03\x04\x00\x00", None), Err(HistoryError::Binary { offset: 4 })));
+    assert!(matches!(
+        read(b"PK\x03\x04\x00\x00", None),
+        Err(HistoryError::Binary { offset: 4 })
+    ));
     let e = read(b"name,when\nHeat,2021-01-01\n", None).unwrap_err();
     assert!(e.to_string().contains("\"name,when\""), "{e}");
     let e = read(b"Title,Date\nHeat,soon\nCrown,later\n", None).unwrap_err();
@@ -215,7 +284,11 @@ fn profile_weights_excludes_watched_and_explains() {
     let as_of = profile::last_day(&w).unwrap();
     let p = profile::Params::default();
     let likes = profile::likes(&w, &m, &p, as_of);
-    assert_eq!(likes[0].0, idx(&c, "Stranger Things", Kind::Show), "{likes:?}");
+    assert_eq!(
+        likes[0].0,
+        idx(&c, "Stranger Things", Kind::Show),
+        "{likes:?}"
+    );
     let recs = profile::recommend(&m, &c, &w, &p, as_of, &Query::default());
     assert_eq!(recs.len(), 10);
     let watched: Vec<usize> = w.iter().map(|w| w.title).collect();
@@ -223,7 +296,10 @@ fn profile_weights_excludes_watched_and_explains() {
         assert!(!watched.contains(&rec.index));
         assert!(!rec.explanation.because.is_empty());
         assert!(rec.explanation.because.iter().all(|b| watched.contains(b)));
-        assert!(rec.explanation.because_watched(&c).starts_with("because you watched "));
+        assert!(rec
+            .explanation
+            .because_watched(&c)
+            .starts_with("because you watched "));
     }
     // Cut before the first viewing: nothing watched yet.
     assert!(profile::watched(&import, Day::new(2024, 2, 1)).is_empty());
