@@ -8,8 +8,8 @@
 pub mod bundle;
 pub mod catalog;
 pub mod explain;
-pub mod history;
 pub mod features;
+pub mod history;
 pub mod metrics;
 pub mod mmr;
 pub mod model;

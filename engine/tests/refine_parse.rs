@@ -90,7 +90,8 @@ const CASES: &[(&str, &[&str])] = &[
 
 #[test]
 fn phrasings() {
-    let cat = refine_support::justwatch().expect("the workspace snapshot (../shared/data or $WTW_DATA)");
+    let cat =
+        refine_support::justwatch().expect("the workspace snapshot (../shared/data or $WTW_DATA)");
     let idx = SearchIndex::build(&cat);
     let mut failures = Vec::new();
     for (text, want) in CASES {

@@ -9,7 +9,8 @@ use engine::Kind;
 
 #[test]
 fn constraints_reorder_and_exclude() {
-    let cat = refine_support::justwatch().expect("the workspace snapshot (../shared/data or $WTW_DATA)");
+    let cat =
+        refine_support::justwatch().expect("the workspace snapshot (../shared/data or $WTW_DATA)");
     let idx = SearchIndex::build(&cat);
     // 200 candidates: the most-voted titles, engine score falling with rank.
     let mut order: Vec<usize> = (0..cat.titles.len()).collect();
@@ -62,7 +63,8 @@ fn constraints_reorder_and_exclude() {
 
 #[test]
 fn named_person_brings_extra_candidates() {
-    let cat = refine_support::justwatch().expect("the workspace snapshot (../shared/data or $WTW_DATA)");
+    let cat =
+        refine_support::justwatch().expect("the workspace snapshot (../shared/data or $WTW_DATA)");
     let idx = SearchIndex::build(&cat);
     let cs = parse_feedback("like the ones with Ryan Reynolds", &cat, &idx);
     let extra = extra_candidates(&cat, &cs, 50);
@@ -78,7 +80,8 @@ fn on_device_refines_a_real_profile() {
     use engine::model::{Model, Weights};
     use engine::recommend::{Filters, Query};
     use engine::refine::{candidates, on_device};
-    let cat = refine_support::justwatch().expect("the workspace snapshot (../shared/data or $WTW_DATA)");
+    let cat =
+        refine_support::justwatch().expect("the workspace snapshot (../shared/data or $WTW_DATA)");
     let idx = SearchIndex::build(&cat);
     let model = Model::build(&cat, &Weights::default());
     let liked: Vec<usize> = cat

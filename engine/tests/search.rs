@@ -8,7 +8,8 @@ use engine::search::{search_titles, Hit, SearchIndex};
 use engine::Catalog;
 
 fn setup() -> Option<(Catalog, SearchIndex)> {
-    let cat = refine_support::justwatch().expect("the workspace snapshot (../shared/data or $WTW_DATA)");
+    let cat =
+        refine_support::justwatch().expect("the workspace snapshot (../shared/data or $WTW_DATA)");
     let t = Instant::now();
     let idx = SearchIndex::build(&cat);
     // Timing is reported, not asserted (see BENCHMARKS.md).

@@ -28,7 +28,8 @@ pub const LAST_YEAR: u16 = 2099;
 impl Day {
     /// The day, when it exists in the calendar.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Day> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let len = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -482,7 +483,7 @@ fn duration(s: &str) -> Option<u32> {
         total = total.checked_mul(60)?.checked_add(v)?;
         parts += 1;
     }
-    (parts >= 2 && parts <= 3).then_some(total)
+    (2..=3).contains(&parts).then_some(total)
 }
 
 /// Reads the profile names of a ViewingActivity file (empty for the titles export), so the
@@ -540,7 +541,15 @@ pub fn read(bytes: &[u8], profile: Option<&str>) -> Result<History, HistoryError
     );
     if let (Some(p), Some(st), Some(t), Some(sup)) = activity {
         h.format = Format::Activity;
-        read_activity(&mut h, &recs, [p, st, t, sup], col("duration"), profile)?;
+        let cols = Columns {
+            profile: p,
+            start: st,
+            title: t,
+            supplemental: sup,
+            duration: col("duration"),
+            width: keys.len(),
+        };
+        read_activity(&mut h, &recs, cols, profile)?;
     } else if let (Some(t), Some(d)) = (col("title"), col("date")) {
         if keys.len() != 2 {
             return Err(found());
@@ -657,14 +666,31 @@ fn read_titles(
     settle_rows(h, raw, column, |r| r.title.clone())
 }
 
+/// Where the ViewingActivity columns are.
+struct Columns {
+    profile: usize,
+    start: usize,
+    title: usize,
+    supplemental: usize,
+    duration: Option<usize>,
+    /// Fields in the header.
+    width: usize,
+}
+
 fn read_activity(
     h: &mut History,
     recs: &[(u64, Vec<String>)],
-    [p, st, t, sup]: [usize; 4],
-    dur: Option<usize>,
+    cols: Columns,
     profile: Option<&str>,
 ) -> Result<(), HistoryError> {
-    let width = [p, st, t, sup].into_iter().chain(dur).max().unwrap_or(0) + 1;
+    let (p, st, t, sup, dur, width) = (
+        cols.profile,
+        cols.start,
+        cols.title,
+        cols.supplemental,
+        cols.duration,
+        cols.width,
+    );
     for (_, f) in recs {
         if let Some(name) = f.get(p).map(|s| s.trim()) {
             if !name.is_empty() && !h.profiles.iter().any(|x| x == name) {
@@ -737,7 +763,7 @@ fn read_activity(
         let start = fields[if st < t { st } else { st + extra }].trim();
         // `YYYY-MM-DD HH:MM:SS`: the day is what comes before the time.
         let date = start.split_whitespace().next().unwrap_or("");
-        let seconds = dur.and_then(|c| get(c)).and_then(|s| duration(&s));
+        let seconds = dur.and_then(get).and_then(|s| duration(&s));
         raw.push((*line, title, date, start, seconds));
     }
     h.profile = Some(chosen);
@@ -746,7 +772,7 @@ fn read_activity(
         .map(|(line, title, date, _, seconds)| RawRow {
             line: *line,
             title: title.clone(),
-            date: *date,
+            date,
             seconds: *seconds,
         })
         .collect();

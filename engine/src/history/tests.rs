@@ -95,7 +95,7 @@ fn viewing_activity_profiles_trailers_durations() {
     assert_eq!(h.rows, 9);
     assert_eq!(h.entries.len() + h.skipped.len(), h.rows);
     let titles: Vec<&str> = h.entries.iter().map(|e| e.title.as_str()).collect();
-    assert_eq!(titles.len(), 4, "{titles:?}");
+    assert_eq!(titles.len(), 4, "{titles:?} {:?}", h.skipped);
     assert_eq!(h.entries[0].seconds, Some(50 * 60 + 12));
     assert_eq!(h.entries[0].day, Day::new(2024, 3, 2).unwrap());
     let reasons = |r: SkipReason| h.skipped.iter().filter(|s| s.reason == r).count();
