@@ -405,8 +405,9 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<String> {
         };
         let _ = writeln!(
             out,
-            "  {:<16} {:>2} cuts  {} | {} | {}",
+            "  {:<16} {:>5.1}% matched {:>2} cuts  {} | {} | {}",
             f.name,
+            100.0 * f.matched as f64 / f.viewing.max(1) as f64,
             f.cuts.len(),
             fmt(s_ours),
             fmt(&pop),
