@@ -249,11 +249,7 @@ fn read_global_layers(
     let single = layers.len() == 1;
     let mut only = Vec::new();
     for (i, path) in layers.iter().enumerate() {
-        let name = if i == 0 {
-            "top10_global"
-        } else {
-            "top10_global_live"
-        };
+        let name = if i == 0 { "top10_global" } else { "top10_global_live" };
         let mut log = SourceLog::new(name, top10::GLOBAL_FILE);
         let rows = top10::read_global(path, &mut log)?;
         logs.push(log);

@@ -239,7 +239,8 @@ fn history_appends_only_when_something_changed() {
     assert_eq!(dry.body.metrics_history.len(), 3);
     // An unrecorded line carries the data week, not the clock: same inputs, same bundle.
     assert_eq!(
-        dry.body.metrics_history[2].time, dry.header.build_time,
+        dry.body.metrics_history[2].time,
+        dry.header.build_time,
         "no clock in an unrecorded build"
     );
     assert_eq!(

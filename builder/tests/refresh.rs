@@ -209,11 +209,9 @@ fn refresh_pages_merges_and_is_idempotent() {
         lines[1].starts_with("2026-07-26\tFilms (English)\t1\tNew Film"),
         "newest week first"
     );
-    let sa = std::fs::read_to_string(
-        data.path()
-            .join("live/catalog/streaming_availability.jsonl"),
-    )
-    .unwrap();
+    let sa =
+        std::fs::read_to_string(data.path().join("live/catalog/streaming_availability.jsonl"))
+            .unwrap();
     assert_eq!(sa.lines().count(), 2);
     let yt = std::fs::read_to_string(data.path().join("live/youtube/youtube_stats.csv")).unwrap();
     assert!(

@@ -66,7 +66,8 @@ pub fn read(
     let mut tlog = SourceLog::new(snap.source, &titles_file);
     let credits_file = format!("{}/credits.csv", snap.dir);
     let mut clog = SourceLog::new(&format!("{}_credits", snap.source), &credits_file);
-    let (Some(tpath), Some(cpath)) = (dirs.source(&titles_file), dirs.source(&credits_file)) else {
+    let (Some(tpath), Some(cpath)) = (dirs.source(&titles_file), dirs.source(&credits_file))
+    else {
         tracing::warn!("{titles_file}: not in the snapshot or the live data, skipped");
         return Ok((Vec::new(), tlog, clog));
     };

@@ -123,7 +123,8 @@ pub fn cut_joins(out: &Path) {
         "catalog/justwatch_2022_victorsoeiro",
     ] {
         let kept = cut_csv(&format!("{jw}/titles.csv"), out, 1, wanted);
-        let ids: std::collections::HashSet<String> = kept.iter().map(|r| r[0].to_owned()).collect();
+        let ids: std::collections::HashSet<String> =
+            kept.iter().map(|r| r[0].to_owned()).collect();
         cut_csv(&format!("{jw}/credits.csv"), out, 1, |id| ids.contains(id));
     }
     let write = |rel: &str, text: &str| {
@@ -141,14 +142,9 @@ pub fn cut_joins(out: &Path) {
     );
     let gz = std::fs::read(snapshot().join(top10::COUNTRIES_FILE)).unwrap();
     let mut text = String::new();
-    std::io::Read::read_to_string(
-        &mut flate2::read::MultiGzDecoder::new(gz.as_slice()),
-        &mut text,
-    )
-    .unwrap();
-    let small = cut_tsv(&text, 5, |c| {
-        ["US", "KR", "BR"].contains(&c[1]) && wanted(c[5])
-    });
+    std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(gz.as_slice()), &mut text)
+        .unwrap();
+    let small = cut_tsv(&text, 5, |c| ["US", "KR", "BR"].contains(&c[1]) && wanted(c[5]));
     let mut enc = flate2::GzBuilder::new()
         .mtime(0)
         .write(Vec::new(), flate2::Compression::default());
