@@ -480,7 +480,7 @@ fn tune(out: &mut String, files: &[FileCuts], model: &Model, catalog: &Catalog) 
     }
     let mut loho = Scores::default();
     let mut picks: HashMap<usize, usize> = HashMap::new();
-    for f in 0..files.len() {
+    for (f, _) in files.iter().enumerate() {
         let best = (0..grid.len())
             .max_by(|&a, &b| {
                 total(a, Some(f))
@@ -499,7 +499,7 @@ fn tune(out: &mut String, files: &[FileCuts], model: &Model, catalog: &Catalog) 
         files.len().saturating_sub(1)
     );
     let mut picks: Vec<(usize, usize)> = picks.into_iter().collect();
-    picks.sort_by(|a, b| b.1.cmp(&a.1));
+    picks.sort_by_key(|p| std::cmp::Reverse(p.1));
     for (g, n) in picks {
         let p = grid[g];
         let _ = writeln!(
