@@ -118,9 +118,19 @@ pub const SEASON_WORDS: &[&str] = &[
 /// threshold: about one edit per twelve characters).
 pub const FUZZY_THRESHOLD: f64 = 0.92;
 
-fn season_words() -> &'static [String] {
-    static WORDS: OnceLock<Vec<String>> = OnceLock::new();
-    WORDS.get_or_init(|| SEASON_WORDS.iter().map(|w| fold(w)).collect())
+/// The season words folded, each with its words (split once, not per row).
+fn season_words() -> &'static [(String, Vec<String>)] {
+    static WORDS: OnceLock<Vec<(String, Vec<String>)>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        SEASON_WORDS
+            .iter()
+            .map(|w| {
+                let f = fold(w);
+                let words = f.split(' ').map(str::to_owned).collect();
+                (f, words)
+            })
+            .collect()
+    })
 }
 
 /// Whether a folded word is a number: digits, an ordinal (`2nd`, `1a`, `2º`), a roman
@@ -158,13 +168,13 @@ pub fn is_season_part(part: &str) -> bool {
     if words.len() > 5 {
         return false;
     }
-    for sw in season_words() {
-        let n = sw.split(' ').count();
+    for (sw, sw_words) in season_words() {
+        let n = sw_words.len();
         for at in 0..words.len() {
             if at + n > words.len() {
                 break;
             }
-            if words[at..at + n].join(" ") == *sw {
+            if words[at..at + n].iter().eq(sw_words.iter()) {
                 let rest = words[..at].iter().chain(&words[at + n..]);
                 // A bare word is a season part only when it can stand alone.
                 let mut any = false;
@@ -189,6 +199,11 @@ pub fn is_season_part(part: &str) -> bool {
         }
     }
     false
+}
+
+/// The ASCII digits of a key, in order ("sing 2" and "sing" never match).
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// The matching key of a title (the builder's `title_key` rule).
@@ -247,7 +262,9 @@ pub struct Resolution {
 pub struct Resolver {
     keys: HashMap<String, Vec<u32>>,
     /// Keys by first character, for the near-spelling fallback.
-    by_first: HashMap<char, Vec<(String, u32)>>,
+    /// Keys by first character, each list sorted by length in characters: `(length, key,
+    /// its digits, title)`.
+    by_first: HashMap<char, Vec<(usize, String, String, u32)>>,
     kind: Vec<Kind>,
     meta: Vec<bool>,
     votes: Vec<u32>,
@@ -285,7 +302,7 @@ impl Resolver {
             if let Some(c) = k.chars().next() {
                 let e = r.by_first.entry(c).or_default();
                 for &i in v {
-                    e.push((k.clone(), i));
+                    e.push((k.chars().count(), k.clone(), digits(k), i));
                 }
             }
         }
@@ -332,15 +349,21 @@ impl Resolver {
         let k = key(name);
         let first = k.chars().next()?;
         let len = k.chars().count();
-        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
         let kd = digits(&k);
         let mut best: Option<(f64, usize)> = None;
-        for (other, i) in self.by_first.get(&first)? {
-            let ol = other.chars().count();
+        let bucket = self.by_first.get(&first)?;
+        // Only lengths that can reach the threshold: |len − ol| ≤ (1 − t)·max(len, ol).
+        let lo = (len as f64 * FUZZY_THRESHOLD).floor() as usize;
+        let from = bucket.partition_point(|e| e.0 < lo);
+        for (ol, other, od, i) in &bucket[from..] {
+            let ol = *ol;
+            if ol as f64 * FUZZY_THRESHOLD > len as f64 + 1.0 {
+                break;
+            }
             if (len.abs_diff(ol) as f64) > (1.0 - FUZZY_THRESHOLD) * len.max(ol) as f64 {
                 continue;
             }
-            if digits(other) != kd {
+            if *od != kd {
                 continue;
             }
             let s = strsim::normalized_levenshtein(&k, other);
