@@ -45,10 +45,11 @@ impl Import {
     pub fn from_history(history: History, resolver: &Resolver) -> Import {
         let mut seen: HashMap<&str, u32> = HashMap::new();
         let mut names = Vec::new();
+        let mut cache = resolve::NearCache::default();
         let mut resolved = Vec::with_capacity(history.entries.len());
         for e in &history.entries {
             let id = *seen.entry(e.title.as_str()).or_insert_with(|| {
-                names.push(resolver.resolve(&e.title));
+                names.push(resolver.resolve_with(&e.title, &mut cache));
                 (names.len() - 1) as u32
             });
             resolved.push(id);

@@ -244,6 +244,10 @@ pub fn strip_top10_season(name: &str) -> Option<String> {
     None
 }
 
+/// Near-spelling searches already made, by name and whether a series is preferred.
+#[derive(Debug, Clone, Default)]
+pub struct NearCache(HashMap<(String, bool), Option<usize>>);
+
 /// What one row's title resolved to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Resolution {
@@ -388,6 +392,12 @@ impl Resolver {
 
     /// Resolves one row title.
     pub fn resolve(&self, raw: &str) -> Resolution {
+        self.resolve_with(raw, &mut NearCache::default())
+    }
+
+    /// [`Resolver::resolve`] remembering near-spelling searches in `cache`: the episodes
+    /// of an unknown show share its name, and the search is the costly step.
+    pub fn resolve_with(&self, raw: &str, cache: &mut NearCache) -> Resolution {
         let parts: Vec<&str> = raw
             .split([':', '：'])
             .map(str::trim)
@@ -438,10 +448,16 @@ impl Resolver {
         }
         let episode = season_at.is_some() || parts.len() >= 3;
         let prefer = if episode { Kind::Show } else { Kind::Movie };
-        if let Some(i) = self.near(&show, prefer) {
+        let near = cache
+            .0
+            .entry((show.clone(), prefer == Kind::Show))
+            .or_insert_with(|| self.near(&show, prefer))
+            .to_owned();
+        if let Some(i) = near {
             return found(i, show, episode, true);
         }
-        if parts.len() >= 2 {
+        // A film whose title has a colon; an episode row is not one.
+        if parts.len() == 2 && season_at.is_none() {
             let all = joined(parts.len());
             if let Some(i) = self.near(&all, Kind::Movie) {
                 return found(i, all, false, true);
