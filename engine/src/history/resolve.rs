@@ -246,7 +246,11 @@ pub fn strip_top10_season(name: &str) -> Option<String> {
 
 /// Near-spelling searches already made, by name and whether a series is preferred.
 #[derive(Debug, Clone, Default)]
-pub struct NearCache(HashMap<(String, bool), Option<usize>>);
+pub struct NearCache(
+    HashMap<(String, bool), Option<usize>>,
+    /// Show names before a season part, looked up exactly.
+    HashMap<String, Option<usize>>,
+);
 
 /// What one row's title resolved to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -417,7 +421,11 @@ impl Resolver {
         };
         if let Some(s) = season_at.filter(|&s| s + 1 < parts.len()) {
             let name = joined(s);
-            if let Some(i) = self.exact(&name, Kind::Show) {
+            let hit = *cache
+                .1
+                .entry(name.clone())
+                .or_insert_with(|| self.exact(&name, Kind::Show));
+            if let Some(i) = hit {
                 return found(i, name, true, false);
             }
         }
