@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod datadirs;
+pub mod eval;
 pub mod fsutil;
 pub mod link;
 pub mod matching;

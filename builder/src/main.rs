@@ -112,6 +112,9 @@ enum Command {
     /// Recommends titles like the given ones, with filters and diversity (same engine code
     /// as the app); `--queries FILE` runs a batch, `--eval` prints the offline metrics.
     Recommend(Box<builder::recommend::RecommendArgs>),
+    /// Next-watch benchmark on viewing histories: the history profile against the
+    /// popularity and trending baselines (HR@10, recall@10, nDCG@10, coverage).
+    Eval(builder::eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -193,6 +196,7 @@ fn main() -> ExitCode {
             };
         }
         Command::Recommend(args) => builder::recommend::run(&args).map(|out| print!("{out}")),
+        Command::Eval(args) => builder::eval::run(&args).map(|out| print!("{out}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -96,6 +96,37 @@ pub struct RecommendArgs {
     /// Print the offline metrics of the model and of the field-blind TF-IDF baseline.
     #[arg(long)]
     pub eval: bool,
+    /// A Netflix viewing history (`NetflixViewingHistory.csv` or `ViewingActivity.csv`):
+    /// recommend from what was watched, films and series mixed, watched titles excluded.
+    #[arg(long, conflicts_with_all = ["titles", "queries"])]
+    pub history: Option<PathBuf>,
+    /// The profile to read from a ViewingActivity file with several profiles.
+    #[arg(long, requires = "history")]
+    pub profile: Option<String>,
+}
+
+/// What happened to the rows of a history file, in `--json` output.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryJson {
+    /// Data rows in the file.
+    pub rows: usize,
+    /// Rows whose title matched a catalog title.
+    pub matched_rows: usize,
+    /// Distinct catalog titles matched.
+    pub titles: usize,
+    /// Viewing rows that matched nothing.
+    pub unmatched_rows: usize,
+    /// Rows not used (placeholders, bad dates, duplicates, trailers, other profiles).
+    pub skipped_rows: usize,
+}
+
+/// `--history --json` output.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryOutput {
+    /// Row counts.
+    pub history: HistoryJson,
+    /// Recommendations, best first.
+    pub recs: Vec<RecJson>,
 }
 
 /// One line of a `--queries` file.
@@ -349,8 +380,11 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<String> {
     if let Some(path) = &args.queries {
         return run_batch(path, &model, catalog, &index, &base);
     }
+    if let Some(path) = &args.history {
+        return run_history(args, path, &model, catalog, &base);
+    }
     if args.titles.is_empty() {
-        bail!("give --title TITLE (repeatable) or --queries FILE");
+        bail!("give --title TITLE (repeatable), --history FILE or --queries FILE");
     }
     let year = args.year.map(i64::from);
     let mut query = base;
@@ -388,6 +422,100 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<String> {
             describe(catalog, r.index),
             r.score,
             r.explanation.chips(catalog).join(" · ")
+        )?;
+    }
+    Ok(out)
+}
+
+/// `--history FILE`: reads and resolves the export with the engine's reader, builds the
+/// weighted profile and recommends, as the app does.
+fn run_history(
+    args: &RecommendArgs,
+    path: &Path,
+    model: &Model,
+    catalog: &Catalog,
+    base: &Query,
+) -> anyhow::Result<String> {
+    use engine::history::{profile, Import, Resolver};
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let resolver = Resolver::new(catalog);
+    let import = Import::new(&bytes, args.profile.as_deref(), &resolver)
+        .with_context(|| format!("reading history {}", path.display()))?;
+    let watched = profile::watched(&import, None);
+    let params = profile::Params::default();
+    let recs = match profile::last_day(&watched) {
+        Some(as_of) => profile::recommend(model, catalog, &watched, &params, as_of, base),
+        // Nothing matched: the popular titles, as for a new viewer.
+        None => recommend(
+            model,
+            catalog,
+            &Query {
+                mix_kinds: true,
+                ..base.clone()
+            },
+        ),
+    };
+    if args.json {
+        let s = import.summary(None, 0);
+        let out = HistoryOutput {
+            history: HistoryJson {
+                rows: s.rows,
+                matched_rows: s.matched_rows,
+                titles: s.titles,
+                unmatched_rows: s.unmatched_rows,
+                skipped_rows: s.skipped_rows,
+            },
+            recs: to_json(catalog, &recs),
+        };
+        return Ok(format!("{}\n", serde_json::to_string(&out)?));
+    }
+    let search = engine::search::SearchIndex::build_titles(catalog);
+    let s = import.summary(Some(&search), 10);
+    let mut out = String::new();
+    writeln!(
+        out,
+        "{}: {} rows, {} matched ({:.1}%) to {} titles, {} unmatched, {} skipped",
+        path.display(),
+        s.rows,
+        s.matched_rows,
+        100.0 * s.match_rate(),
+        s.titles,
+        s.unmatched_rows,
+        s.skipped_rows
+    )?;
+    for (reason, n) in &s.skipped_by_reason {
+        writeln!(out, "  skipped {n}: {}", reason.label())?;
+    }
+    for u in &s.unmatched {
+        let sugg: Vec<String> = u
+            .suggestions
+            .iter()
+            .map(|&i| describe(catalog, i))
+            .collect();
+        writeln!(
+            out,
+            "  unmatched {:?} ({} rows); closest: {}",
+            u.name,
+            u.rows,
+            if sugg.is_empty() {
+                "none".to_owned()
+            } else {
+                sugg.join("; ")
+            }
+        )?;
+    }
+    writeln!(out, "Because you watched:")?;
+    if recs.is_empty() {
+        writeln!(out, "  (nothing matches these filters)")?;
+    }
+    for (n, r) in recs.iter().enumerate() {
+        writeln!(
+            out,
+            "{:>3}. {:<48} {:.3}  {}",
+            n + 1,
+            describe(catalog, r.index),
+            r.score,
+            r.explanation.because_watched(catalog)
         )?;
     }
     Ok(out)

@@ -23,10 +23,16 @@ pub struct Explanation {
     pub shared_cast: Vec<u32>,
     /// The description terms contributing most, as display words.
     pub shared_terms: Vec<String>,
+    /// The liked (or watched) titles this result comes from, strongest first: those whose
+    /// weight times similarity to it is largest (at most three).
+    #[serde(default)]
+    pub because: Vec<usize>,
 }
 
 /// At most this many shared terms and cast names are kept.
 const MAX_SHARED: usize = 5;
+/// At most this many liked titles are named as the source of a result.
+const MAX_BECAUSE: usize = 3;
 
 impl Explanation {
     /// Explains candidate `t` against query vector `q` (whose dot with `t` is
@@ -35,7 +41,7 @@ impl Explanation {
         model: &Model,
         catalog: &Catalog,
         q: &[(u32, f32)],
-        liked: &[usize],
+        (liked, weights): (&[usize], Option<&[f32]>),
         t: usize,
         content: f32,
         score: f32,
@@ -109,7 +115,20 @@ impl Explanation {
             })
             .unwrap_or_default();
         shared_genres.dedup();
+        let mut because: Vec<(usize, f32)> = liked
+            .iter()
+            .enumerate()
+            .filter(|&(_, &l)| l != t)
+            .map(|(n, &l)| {
+                let w = weights.and_then(|w| w.get(n)).copied().unwrap_or(1.0);
+                (l, w * model.similarity(t, l))
+            })
+            .filter(|&(_, c)| c > 0.0)
+            .collect();
+        because.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        because.truncate(MAX_BECAUSE);
         Explanation {
+            because: because.into_iter().map(|(l, _)| l).collect(),
             blocks,
             prior_share,
             shared_genres,
@@ -129,6 +148,21 @@ impl Explanation {
             .iter()
             .find(|(b, _)| *b == block)
             .map_or(0.0, |&(_, s)| s)
+    }
+
+    /// "because you watched A, B" for a profile made from a viewing history (empty when
+    /// no liked title is similar).
+    pub fn because_watched(&self, catalog: &Catalog) -> String {
+        let names: Vec<&str> = self
+            .because
+            .iter()
+            .filter_map(|&i| catalog.titles.get(i).map(|t| t.title.as_str()))
+            .collect();
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!("because you watched {}", names.join(", "))
+        }
     }
 
     /// Short human-readable reasons, strongest kinds first:

@@ -173,12 +173,28 @@ pub fn target_kind(catalog: &Catalog, query: &Query) -> Option<Kind> {
 /// The query vector: mean of the liked vectors minus `dislike` times the mean of the
 /// disliked ones. Its dot with a title is the relevance before clamping.
 pub fn query_vector(model: &Model, liked: &[usize], disliked: &[usize]) -> SparseVec {
+    query_vector_weighted(model, liked, &[], disliked)
+}
+
+/// [`query_vector`] with the liked titles weighted: `weights[i]` belongs to `liked[i]`, and
+/// the weighted mean replaces the mean. Empty `weights` (or a length that does not match,
+/// or weights that do not sum to a positive number) weigh every liked title alike.
+pub fn query_vector_weighted(
+    model: &Model,
+    liked: &[usize],
+    weights: &[f32],
+    disliked: &[usize],
+) -> SparseVec {
     let mut parts: Vec<(u32, f32)> = Vec::new();
     let valid =
         |v: &[usize]| -> Vec<usize> { v.iter().copied().filter(|&i| i < model.len()).collect() };
+    let shares = like_shares(model.len(), liked, weights);
     let (liked, disliked) = (valid(liked), valid(disliked));
-    for &i in &liked {
-        let w = 1.0 / liked.len() as f32;
+    for (n, &i) in liked.iter().enumerate() {
+        let w = match &shares {
+            Some(s) => s[n],
+            None => 1.0 / liked.len() as f32,
+        };
         parts.extend(model.vector(i).iter().map(|&(f, x)| (f, x * w)));
     }
     for &i in &disliked {
@@ -186,6 +202,22 @@ pub fn query_vector(model: &Model, liked: &[usize], disliked: &[usize]) -> Spars
         parts.extend(model.vector(i).iter().map(|&(f, x)| (f, x * w)));
     }
     canonicalize(parts)
+}
+
+/// The normalised weights of the valid liked titles (those below `n`), in their order, or
+/// None when they are to count alike.
+fn like_shares(n: usize, liked: &[usize], weights: &[f32]) -> Option<Vec<f32>> {
+    if weights.len() != liked.len() {
+        return None;
+    }
+    let w: Vec<f32> = liked
+        .iter()
+        .zip(weights)
+        .filter(|&(&i, _)| i < n)
+        .map(|(_, &w)| if w.is_finite() { w.max(0.0) } else { 0.0 })
+        .collect();
+    let total: f32 = w.iter().sum();
+    (total > 0.0).then(|| w.into_iter().map(|x| x / total).collect())
 }
 
 /// Total order for results: higher score first, then lower index (deterministic ties).
@@ -196,6 +228,18 @@ pub fn rank_order(a: &(usize, f32), b: &(usize, f32)) -> std::cmp::Ordering {
 /// Runs a query: filters, exact top-k, MMR, explanations. With no liked titles the
 /// results are the filtered catalog ranked by the prior alone ("popular and well rated").
 pub fn recommend(model: &Model, catalog: &Catalog, query: &Query) -> Vec<Recommendation> {
+    recommend_weighted(model, catalog, query, &[])
+}
+
+/// [`recommend`] with weighted likes (`weights[i]` for `query.liked[i]`, see
+/// [`query_vector_weighted`]): a profile built from a viewing history counts the titles
+/// watched most and last the most.
+pub fn recommend_weighted(
+    model: &Model,
+    catalog: &Catalog,
+    query: &Query,
+    weights: &[f32],
+) -> Vec<Recommendation> {
     let n = model.len().min(catalog.titles.len());
     if query.k == 0 || n == 0 {
         return Vec::new();
@@ -217,8 +261,14 @@ pub fn recommend(model: &Model, catalog: &Catalog, query: &Query) -> Vec<Recomme
     let eligible =
         |i: usize| !blocked[i] && model.is_candidate(i) && kind.is_none_or(|k| model.kind(i) == k);
     let alpha = model.weights().prior.clamp(0.0, 1.0);
+    let shares = like_shares(n, &query.liked, weights);
     let liked: Vec<usize> = query.liked.iter().copied().filter(|&i| i < n).collect();
-    let q = query_vector(model, &liked, &query.disliked);
+    let q = query_vector_weighted(
+        model,
+        &liked,
+        shares.as_deref().unwrap_or(&[]),
+        &query.disliked,
+    );
 
     let mut scored: Vec<(usize, f32)> = Vec::new();
     let mut relevance = vec![0.0f32; 0];
@@ -272,7 +322,15 @@ pub fn recommend(model: &Model, catalog: &Catalog, query: &Query) -> Vec<Recomme
             Recommendation {
                 index: i,
                 score,
-                explanation: Explanation::build(model, catalog, &q, &liked, i, content, score),
+                explanation: Explanation::build(
+                    model,
+                    catalog,
+                    &q,
+                    (liked.as_slice(), shares.as_deref()),
+                    i,
+                    content,
+                    score,
+                ),
             }
         })
         .collect()
