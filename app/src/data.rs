@@ -7,7 +7,7 @@ use charming::datatype::CompositeValue;
 use leptos::prelude::*;
 
 use crate::charts::{build, Chart};
-use crate::ui::{thousands, use_data};
+use crate::ui::{compact, thousands, use_data};
 
 /// The Model and data page (`/data`).
 #[component]
@@ -117,6 +117,36 @@ pub fn DataPage() -> impl IntoView {
         .into_any()
     };
 
+    // How much of what people watch now can seed recommendations (issue: a catalog that
+    // stops years before the charts is a dead end for recent hits).
+    let freshness = match &report.freshness {
+        None => view! { <p class="muted">"This bundle does not measure freshness."</p> }.into_any(),
+        Some(f) => {
+            let pct = |n: u64, of: u64| {
+                if of == 0 {
+                    0.0
+                } else {
+                    n as f64 * 100.0 / of as f64
+                }
+            };
+            let line = format!(
+                "Of the {} titles in the global Top 10 in the last {} weeks, {} ({:.0}%) can seed recommendations from their own details: films {} of {} ({:.0}%), series {} of {} ({:.0}%).",
+                thousands(f.titles), f.weeks, thousands(f.recommendable), pct(f.recommendable, f.titles),
+                thousands(f.films.recommendable), thousands(f.films.titles), pct(f.films.recommendable, f.films.titles),
+                thousands(f.series.recommendable), thousands(f.series.titles), pct(f.series.recommendable, f.series.titles),
+            );
+            let gaps = f.top_gaps.iter().take(10).map(|g| view! {
+                <li>{g.title.clone()}<span class="muted small">{format!(" · {} hours in the Top 10", compact(g.hours))}</span></li>
+            }).collect_view();
+            view! {
+                <p id="freshness">{line}</p>
+                <h3>"Most watched titles still without details"</h3>
+                <ol class="gaps" id="freshness-gaps">{gaps}</ol>
+            }
+            .into_any()
+        }
+    };
+
     let history = &b.body.metrics_history;
     let metrics = if history.is_empty() {
         view! { <p class="muted">"No metrics history in this bundle yet."</p> }.into_any()
@@ -173,6 +203,10 @@ pub fn DataPage() -> impl IntoView {
             <h2 id="fresh-h">"Sources: freshness and row counts"</h2>
             {sources}
         </section>
+        <section aria-labelledby="recent-h">
+            <h2 id="recent-h">"Recent hits covered"</h2>
+            {freshness}
+        </section>
         <section aria-labelledby="join-h">
             <h2 id="join-h">"Match rates"</h2>
             {joins}
@@ -184,6 +218,14 @@ pub fn DataPage() -> impl IntoView {
         <section aria-labelledby="metrics-h">
             <h2 id="metrics-h">"Offline metrics per build"</h2>
             {metrics}
+        </section>
+        <section aria-labelledby="credits-h">
+            <h2 id="credits-h">"Credits"</h2>
+            <p id="credits">
+                "Charts and engagement figures: Netflix Top 10 and Netflix engagement reports. Catalogs: Kaggle datasets of Netflix titles (JustWatch exports). "
+                "This product uses the TMDB API but is not endorsed or certified by TMDB. "
+                "Not affiliated with Netflix."
+            </p>
         </section>
     }
 }

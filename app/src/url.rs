@@ -63,8 +63,26 @@ impl Default for DiscoverState {
 /// Largest k the UI offers; a hand-edited URL is clamped to it.
 pub const MAX_K: usize = 48;
 
-fn list(m: &ParamsMap, key: &str) -> Vec<String> {
-    m.get_str(key)
+/// Read access to query parameters: the router's map, or pairs decoded from a stored
+/// query string (the router's map decodes through JavaScript, which native tests lack).
+trait Params {
+    fn param(&self, key: &str) -> Option<&str>;
+}
+
+impl Params for ParamsMap {
+    fn param(&self, key: &str) -> Option<&str> {
+        self.get_str(key)
+    }
+}
+
+impl Params for Vec<(String, String)> {
+    fn param(&self, key: &str) -> Option<&str> {
+        self.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+}
+
+fn list(m: &impl Params, key: &str) -> Vec<String> {
+    m.param(key)
         .map(|v| {
             v.split(',')
                 .map(str::trim)
@@ -75,8 +93,8 @@ fn list(m: &ParamsMap, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn num<T: std::str::FromStr>(m: &ParamsMap, key: &str) -> Option<T> {
-    m.get_str(key).and_then(|v| v.trim().parse().ok())
+fn num<T: std::str::FromStr>(m: &impl Params, key: &str) -> Option<T> {
+    m.param(key).and_then(|v| v.trim().parse().ok())
 }
 
 impl DiscoverState {
@@ -89,7 +107,7 @@ impl DiscoverState {
                 .decode_utf8_lossy()
                 .into_owned()
         };
-        let map: ParamsMap = q
+        let pairs: Vec<(String, String)> = q
             .trim_start_matches('?')
             .split('&')
             .filter(|p| !p.is_empty())
@@ -98,16 +116,20 @@ impl DiscoverState {
                 (decode(k), decode(v))
             })
             .collect();
-        DiscoverState::from_query(&map)
+        DiscoverState::from_params(&pairs)
     }
 
     /// Reads the state from a query map; unknown or malformed values fall back to defaults.
     pub fn from_query(m: &ParamsMap) -> DiscoverState {
+        DiscoverState::from_params(m)
+    }
+
+    fn from_params(m: &impl Params) -> DiscoverState {
         let d = DiscoverState::default();
         DiscoverState {
             liked: list(m, "like"),
             disliked: list(m, "dislike"),
-            kind: match m.get_str("kind") {
+            kind: match m.param("kind") {
                 Some("movie") => Some(Kind::Movie),
                 Some("show") => Some(Kind::Show),
                 _ => None,
@@ -117,13 +139,16 @@ impl DiscoverState {
             genres_in: list(m, "gin"),
             genres_out: list(m, "gout"),
             min_imdb: num::<f32>(m, "imdb").filter(|v| v.is_finite()),
-            country: m.get("country").filter(|c| !c.is_empty()),
+            country: m
+                .param("country")
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
             ages: list(m, "age"),
             diversity: num::<f32>(m, "div")
                 .filter(|v| v.is_finite())
                 .map_or(d.diversity, |v| v.clamp(0.0, 1.0)),
             k: num::<usize>(m, "k").map_or(d.k, |k| k.clamp(1, MAX_K)),
-            hide_seen: m.get_str("hide") == Some("1"),
+            hide_seen: m.param("hide") == Some("1"),
         }
     }
 
@@ -266,10 +291,12 @@ mod tests {
 
     #[test]
     fn query_strings_round_trip() {
-        let mut s = DiscoverState::default();
-        s.liked = vec!["tt1".into(), "ts2".into()];
-        s.genres_out = vec!["sci fi".into()];
-        s.k = 24;
+        let s = DiscoverState {
+            liked: vec!["tt1".into(), "ts2".into()],
+            genres_out: vec!["sci fi".into()],
+            k: 24,
+            ..DiscoverState::default()
+        };
         assert_eq!(DiscoverState::from_query_str(&s.to_query()), s);
         assert_eq!(DiscoverState::from_query_str(""), DiscoverState::default());
         assert_eq!(

@@ -1091,6 +1091,15 @@ async fn newcomer_flows_keep_the_profile_and_speak_plainly() -> anyhow::Result<(
         !headings.iter().any(|h| h == "map@10" || h == "ils"),
         "{headings:?}"
     );
+    // How many recent hits can seed recommendations, and the TMDB credit.
+    let fresh = wait_text(&c, "#freshness", 5).await?;
+    assert!(fresh.contains("can seed recommendations"), "{fresh}");
+    let credits = wait_text(&c, "#credits", 5).await?;
+    assert!(
+        credits
+            .contains("This product uses the TMDB API but is not endorsed or certified by TMDB."),
+        "{credits}"
+    );
     assert!(page_errors(&c).await?.is_empty());
     Ok(())
 }
