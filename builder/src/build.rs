@@ -500,25 +500,32 @@ pub fn assemble(dirs: &DataDirs) -> anyhow::Result<Bundle> {
             .iter()
             .map(|((show, kind), &i)| ((show.as_str(), *kind), new_index[i]))
             .collect();
-        let title_of = |show: &str, kind: Kind| -> u32 {
-            // Every name was linked above, so the lookup cannot miss; index 0 is a safe
-            // fallback that the linker test guards against.
-            final_index.get(&(show, kind)).copied().unwrap_or(0)
+        // Every name was linked above, so a miss is a bug in the linker: it stops the build
+        // rather than sending the rows to some other title.
+        let title_of = |show: &str, kind: Kind| -> anyhow::Result<u32> {
+            final_index.get(&(show, kind)).copied().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "internal error: the Top 10 name {show:?} ({}) was not linked to a title",
+                    kind.label()
+                )
+            })
         };
 
         let mut global_entries: Vec<WeeklyEntry> = global
             .iter()
-            .map(|r| WeeklyEntry {
-                week: week_ix[r.week.as_str()],
-                category: r.category,
-                rank: r.rank,
-                title: title_of(&r.show_title, category_kind(r.category)),
-                season: r.season.clone(),
-                hours_viewed: r.hours,
-                views: r.views,
-                cumulative_weeks: r.cumulative_weeks,
+            .map(|r| {
+                Ok(WeeklyEntry {
+                    week: week_ix[r.week.as_str()],
+                    category: r.category,
+                    rank: r.rank,
+                    title: title_of(&r.show_title, category_kind(r.category))?,
+                    season: r.season.clone(),
+                    hours_viewed: r.hours,
+                    views: r.views,
+                    cumulative_weeks: r.cumulative_weeks,
+                })
             })
-            .collect();
+            .collect::<anyhow::Result<_>>()?;
         global_entries.sort_by_key(|e| (e.week, e.category, e.rank));
 
         // Countries and their runs.
@@ -542,7 +549,7 @@ pub fn assemble(dirs: &DataDirs) -> anyhow::Result<Bundle> {
         let mut run_weeks: HashSet<(u16, u32, u16)> = HashSet::default();
         for r in country_rows.values() {
             let c = country_ix[r.iso2.as_str()];
-            let t = title_of(&r.show_title, r.kind);
+            let t = title_of(&r.show_title, r.kind)?;
             let w = week_ix[r.week.as_str()];
             let run = runs.entry((c, t)).or_insert(CountryRun {
                 country: c,
@@ -563,15 +570,17 @@ pub fn assemble(dirs: &DataDirs) -> anyhow::Result<Bundle> {
 
         let mut most_popular: Vec<PopularEntry> = popular
             .iter()
-            .map(|r| PopularEntry {
-                category: r.category,
-                rank: r.rank,
-                title: title_of(&r.show_title, category_kind(r.category)),
-                season: r.season.clone(),
-                views: r.views,
-                hours_viewed: r.hours,
+            .map(|r| {
+                Ok(PopularEntry {
+                    category: r.category,
+                    rank: r.rank,
+                    title: title_of(&r.show_title, category_kind(r.category))?,
+                    season: r.season.clone(),
+                    views: r.views,
+                    hours_viewed: r.hours,
+                })
             })
-            .collect();
+            .collect::<anyhow::Result<_>>()?;
         most_popular.sort_by_key(|e| (e.category, e.rank));
 
         let mut trailers: Vec<Trailer> = Vec::new();
