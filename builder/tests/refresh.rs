@@ -39,6 +39,18 @@ async fn global_tsv() -> String {
     format!("{GLOBAL}2026-07-26\tFilms (English)\t1\tNew Film\tN/A\t100\t1.5\t66\t1\n2026-07-19\tFilms (English)\t1\tShipwrecked: Nightmare at Sea\tN/A\t16600000\t1.5\t11100000\t2\n")
 }
 
+const COUNTRIES: &str = "country_name\tcountry_iso2\tweek\tcategory\tweekly_rank\tshow_title\tseason_title\tcumulative_weeks_in_top_10\n";
+
+/// Two weeks of Korea's film list; the later fetch renames one row's title (Netflix
+/// corrects rows after the fact), which must replace, not duplicate, it.
+async fn countries_tsv(State(f): State<Arc<Fake>>) -> String {
+    let n = f.hits.fetch_add(1, Ordering::SeqCst);
+    let renamed = if n == 0 { "Old Name" } else { "New Name" };
+    format!(
+        "{COUNTRIES}South Korea\tKR\t2026-07-26\tFilms\t1\t{renamed}\tN/A\t1\nSouth Korea\tKR\t2026-07-19\tFilms\t2\tOther Film\tN/A\t3\n"
+    )
+}
+
 async fn shows(
     State(f): State<Arc<Fake>>,
     headers: HeaderMap,
@@ -118,6 +130,7 @@ fn serve(mode: Mode) -> (String, Arc<Fake>) {
     let app = Router::new()
         .route("/top10/all-weeks-global.tsv", get(global_tsv))
         .route("/top10/most-popular.tsv", get(|| async { POPULAR }))
+        .route("/top10/all-weeks-countries.tsv", get(countries_tsv))
         .route("/sa/shows/search/filters", get(shows))
         .route("/yt/channels", get(yt_channels))
         .route("/yt/playlistItems", get(yt_items))
@@ -455,4 +468,42 @@ fn a_refresh_killed_mid_download_changes_nothing_and_the_next_cleans_up() {
             .unwrap();
     assert!(global.contains("Shipwrecked: Nightmare at Sea"), "{global}");
     assert!(global.contains("New Film"), "{global}");
+}
+
+/// The per-country lists (issue 19.9: every other refresh test skips them): fetched into
+/// the live directory as gzip, merged by (country, week, list, rank) so a corrected row
+/// replaces the old one, and read back by the build's own reader.
+#[test]
+fn per_country_lists_merge_into_the_live_file() {
+    let (base, _fake) = serve(Mode::Ok);
+    let data = data_dir();
+    let snapshot_before = snapshot(&data.path().join("snapshot"));
+    let mut cfg = config(data.path(), &base);
+    cfg.countries = true;
+    cfg.sa_key = None;
+    cfg.yt_key = None;
+    let out = builder::refresh::run(&cfg).unwrap();
+    assert_eq!(out.status(), Status::AllFine, "{out}");
+    let live = data
+        .path()
+        .join("live")
+        .join(builder::sources::top10::COUNTRIES_LIVE_FILE);
+    let read = |path: &Path| {
+        let mut log = builder::sources::SourceLog::default();
+        let rows = builder::sources::top10::read_countries(path, &mut log).unwrap();
+        assert_eq!(log.rejected(), 0);
+        rows
+    };
+    let first = read(&live);
+    assert_eq!(first.len(), 2);
+    assert!(first.iter().any(|r| r.show_title == "Old Name"));
+    // The next week's fetch corrects a row: same key, new title, still two rows.
+    builder::refresh::run(&cfg).unwrap();
+    let second = read(&live);
+    assert_eq!(second.len(), 2, "a corrected row must replace the old one");
+    assert!(second.iter().any(|r| r.show_title == "New Name"));
+    assert!(!second.iter().any(|r| r.show_title == "Old Name"));
+    assert!(second.iter().all(|r| r.iso2 == "KR"));
+    // The snapshot is never written.
+    assert_eq!(snapshot(&data.path().join("snapshot")), snapshot_before);
 }
