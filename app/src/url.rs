@@ -266,10 +266,12 @@ mod tests {
 
     #[test]
     fn query_strings_round_trip() {
-        let mut s = DiscoverState::default();
-        s.liked = vec!["tt1".into(), "ts2".into()];
-        s.genres_out = vec!["sci fi".into()];
-        s.k = 24;
+        let s = DiscoverState {
+            liked: vec!["tt1".into(), "ts2".into()],
+            genres_out: vec!["sci fi".into()],
+            k: 24,
+            ..DiscoverState::default()
+        };
         assert_eq!(DiscoverState::from_query_str(&s.to_query()), s);
         assert_eq!(DiscoverState::from_query_str(""), DiscoverState::default());
         assert_eq!(
