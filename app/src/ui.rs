@@ -333,13 +333,30 @@ pub fn TitleCard(
         }
     });
     let title_text = t.title.clone();
+    let initial: String = t
+        .title
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    // A stable colour per title, so the tiles tell cards apart at a glance.
+    let hue =
+        t.id.bytes()
+            .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+            % 360;
     // Data attributes let the browser tests check kinds and genres without parsing text.
     let genres_attr = cat.genre_names(t).collect::<Vec<_>>().join(",");
     let kind_attr = t.kind.label();
     view! {
         <li class="card" class:seen=is_seen data-id=id.clone() data-genres=genres_attr data-kind=kind_attr>
-            <h3><A href=href>{title_text}</A></h3>
-            <p class="meta">{meta}</p>
+            <div class="card-top">
+                // No source in the bundle has posters: a drawn tile, never a network image.
+                <div class="poster" aria-hidden="true" style=format!("--hue:{hue}")>{initial}</div>
+                <div class="card-head">
+                    <h3><A href=href>{title_text}</A></h3>
+                    <p class="meta">{meta}</p>
+                </div>
+            </div>
             {synopsis}
             <p class="badges">
                 {imdb.map(|s| view! { <span class="badge imdb">{s}</span> })}

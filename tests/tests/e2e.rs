@@ -1327,7 +1327,7 @@ async fn cards_link_out_and_explain_in_a_viewers_words() -> anyhow::Result<()> {
     screenshot(&c, "discover-cards").await?;
     let cards = js(
         &c,
-        "return Array.from(document.querySelectorAll('#results li.card')).map(e => ({id: e.dataset.id, title: e.querySelector('h3 a').textContent, deco: getComputedStyle(e.querySelector('h3 a')).textDecorationLine, netflix: e.querySelector('a.netflix')?.href, trailer: e.querySelector('a.trailer')?.href || null, synopsis: e.querySelector('.synopsis')?.textContent || '', chips: Array.from(e.querySelectorAll('.chip')).map(c => c.textContent)}));",
+        "return Array.from(document.querySelectorAll('#results li.card')).map(e => ({id: e.dataset.id, title: e.querySelector('h3 a').textContent, deco: getComputedStyle(e.querySelector('h3 a')).textDecorationLine, netflix: e.querySelector('a.netflix')?.href, trailer: e.querySelector('a.trailer')?.href || null, synopsis: e.querySelector('.synopsis')?.textContent || '', poster: !!e.querySelector('.poster'), imgs: e.querySelectorAll('img').length, chips: Array.from(e.querySelectorAll('.chip')).map(c => c.textContent)}));",
     )
     .await?;
     let cards = cards.as_array().context("cards")?;
@@ -1349,6 +1349,9 @@ async fn cards_link_out_and_explain_in_a_viewers_words() -> anyhow::Result<()> {
         if let Some(t) = card["trailer"].as_str() {
             assert!(t.starts_with("https://www.youtube.com/watch?v="), "{card}");
         }
+        // A drawn placeholder, never a (possibly broken, blocking) network image.
+        assert_eq!(card["poster"], json!(true), "{card}");
+        assert_eq!(card["imgs"], json!(0), "{card}");
         assert!(
             !card["synopsis"].as_str().unwrap_or_default().is_empty(),
             "{card}"
@@ -1527,6 +1530,12 @@ async fn trend_charts_join_weeks_and_dot_short_runs() -> anyhow::Result<()> {
             );
         }
     }
+    js(
+        &c,
+        "document.querySelectorAll('.chart')[1].scrollIntoView({block: 'center'}); return true;",
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
     screenshot(&c, "trends-short-and-gappy").await?;
     // The title page of the one-week title: a dot, not a line.
     open(&c, &format!("http://{addr}/title/{}", id(one))).await?;
