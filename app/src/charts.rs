@@ -200,8 +200,13 @@ pub mod build {
             .name(y_name)
             .inverse(inverse);
         if inverse {
-            // Ranks: 1 at the top, whole numbers only.
-            y = y.min(1).max(10).interval(1.0);
+            // Ranks: 1 at the top, whole numbers only; the axis name stays at the top
+            // (an inverted axis would put it under the x labels).
+            y = y
+                .min(1)
+                .max(10)
+                .interval(1.0)
+                .name_location(charming::element::NameLocation::Start);
         }
         let mut c = base(Trigger::Axis)
             .x_axis(Axis::new().type_(AxisType::Category).data(x))
