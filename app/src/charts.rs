@@ -206,7 +206,9 @@ pub mod build {
                 .min(1)
                 .max(10)
                 .interval(1.0)
-                .name_location(charming::element::NameLocation::Start);
+                .name_location(charming::element::NameLocation::Start)
+                // Left-aligned from the axis: centred, a long name is cut at the edge.
+                .name_text_style(charming::element::TextStyle::new().align("left"));
         }
         let mut c = base(Trigger::Axis)
             .x_axis(Axis::new().type_(AxisType::Category).data(x))
