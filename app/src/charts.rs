@@ -162,7 +162,7 @@ pub mod build {
     use charming::component::{Axis, Grid, Legend, LegendType};
     use charming::datatype::CompositeValue;
     use charming::element::{AxisType, Tooltip, Trigger};
-    use charming::series::{Bar, Line};
+    use charming::series::{Bar, Line, Scatter};
     use charming::Chart;
 
     /// A value or a gap (`-` is ECharts' "no data" marker).
@@ -200,16 +200,41 @@ pub mod build {
             .name(y_name)
             .inverse(inverse);
         if inverse {
-            // Ranks: 1 at the top, whole numbers only.
-            y = y.min(1).max(10).interval(1.0);
+            // Ranks: 1 at the top, whole numbers only; the axis name stays at the top
+            // (an inverted axis would put it under the x labels).
+            y = y
+                .min(1)
+                .max(10)
+                .interval(1.0)
+                .name_location(charming::element::NameLocation::Start)
+                // Left-aligned from the axis: centred, a long name is cut at the edge.
+                .name_text_style(charming::element::TextStyle::new().align("left"));
         }
         let mut c = base(Trigger::Axis)
             .x_axis(Axis::new().type_(AxisType::Category).data(x))
             .y_axis(y);
         for (name, data) in series {
-            c = c.series(Line::new().name(name).data(data).connect_nulls(false));
+            let points = data.iter().filter(|v| !is_gap(v)).count();
+            c = if points <= 2 {
+                // One or two weeks make no trend: dots, not a line that suggests one.
+                c.series(Scatter::new().name(name).symbol_size(12).data(data))
+            } else {
+                // A week out of the Top 10 is a gap in the data, not a break in the run.
+                c.series(
+                    Line::new()
+                        .name(name)
+                        .data(data)
+                        .connect_nulls(true)
+                        .show_symbol(true),
+                )
+            };
         }
         c
+    }
+
+    /// Whether a value is [`gap`]'s "no data" marker.
+    fn is_gap(v: &CompositeValue) -> bool {
+        matches!(v, CompositeValue::String(s) if s == "-")
     }
 
     /// Vertical bars, one series per entry, over categorical x values.

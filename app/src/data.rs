@@ -12,6 +12,7 @@ use crate::ui::{compact, thousands, use_data};
 /// The Model and data page (`/data`).
 #[component]
 pub fn DataPage() -> impl IntoView {
+    crate::ui::set_doc_title("Model & data");
     let data = use_data();
     let b = &data.bundle;
     let report = &b.body.report;

@@ -103,8 +103,27 @@ pub fn Discover() -> impl IntoView {
         }
     });
 
+    crate::ui::set_doc_title("Discover");
+    // Said to screen readers (and shown briefly) after a pick, since the list changes
+    // elsewhere on the page; the first list is not news.
+    let live = RwSignal::new(String::new());
+    let first_run = StoredValue::new(true);
+    Effect::new(move |_| {
+        let n = results.with(|r| r.recs.len());
+        if first_run.get_value() {
+            first_run.set_value(false);
+            return;
+        }
+        live.set(format!(
+            "Results updated: {n} result{}.",
+            if n == 1 { "" } else { "s" }
+        ));
+    });
+    let picked = RwSignal::new(None::<String>);
+
     let on_pick = Callback::new(move |i: usize| {
         let id = d1.catalog().titles.get(i).map(|t| t.id.clone());
+        picked.set(d1.catalog().titles.get(i).map(|t| t.title.clone()));
         update(&|s| {
             if let Some(id) = &id {
                 s.disliked.retain(|x| x != id);
@@ -139,11 +158,15 @@ pub fn Discover() -> impl IntoView {
         <div class="discover">
             <aside class="panel controls" aria-label="Your taste profile and filters">
                 <SearchBox id="q" label="Search titles and people" on_pick />
+                {move || picked.get().map(|name| view! {
+                    <p class="picked" id="picked">{format!("✓ Added {name} to your profile")}</p>
+                })}
                 <Profile st go />
                 <FilterPanel st go />
             </aside>
             <section class="results" aria-labelledby="results-h">
                 <ResultsHeader st go results />
+                <p class="sr-only" id="results-live" aria-live="polite" aria-atomic="true">{move || live.get()}</p>
                 {move || {
                     let r = results.get();
                     let s = st.get();
@@ -168,7 +191,10 @@ pub fn Discover() -> impl IntoView {
                     } else {
                         view! {
                             <ol class="cards" id="results">
-                                {r.recs.into_iter().map(|rec| view! { <TitleCard rec on_like /> }).collect_view()}
+                                {r.recs.into_iter().map(|rec| {
+                                    let liked = query.with(|q| q.liked.clone());
+                                    view! { <TitleCard rec on_like liked /> }
+                                }).collect_view()}
                             </ol>
                         }.into_any()
                     }
@@ -345,7 +371,9 @@ fn FilterPanel(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl Int
     let region_names = RegionNames::new();
     let year = move |v: String| v.trim().parse::<u16>().ok();
     view! {
-        <details class="filters" open>
+        // Open beside the results on wide screens; on a phone they would push the results
+        // a screen down, so they start folded.
+        <details class="filters" open=wide_screen()>
             <summary><h2 class="small-h">"Filters"</h2></summary>
             <div class="field">
                 <label for="f-kind">"Type"</label>
@@ -447,6 +475,14 @@ fn FilterPanel(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl Int
             })>"Reset filters"</button>
         </details>
     }
+}
+
+/// Whether the window is wide enough for the filters to sit open beside the results.
+fn wide_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .is_some_and(|w| w > 860.0)
 }
 
 /// Sets `window.__firstResultsMs` (ms since navigation start) the first time results show.

@@ -105,7 +105,9 @@ pub fn App() -> impl IntoView {
                 {move || match state.get() {
                     LoadState::Loading(got, total) => view! { <LoadingView got total /> }.into_any(),
                     LoadState::Preparing => view! {
-                        <p class="status" role="status" id="loading">"Preparing recommendations…"</p>
+                        <LoadingFrame>
+                            <p class="status" role="status" id="loading">"Preparing recommendations…"</p>
+                        </LoadingFrame>
                     }.into_any(),
                     LoadState::Failed(msg) => view! {
                         <div class="error" role="alert" id="load-error">
@@ -164,9 +166,26 @@ fn LoadingView(got: u64, total: Option<u64>) -> impl IntoView {
         view! { <progress max=t.to_string() value=got.to_string()></progress> }
     });
     view! {
-        <div class="status" role="status" id="loading">
-            <p>{text}</p>
-            {bar}
-        </div>
+        <LoadingFrame>
+            <div class="status" role="status" id="loading">
+                <p>{text}</p>
+                {bar}
+            </div>
+        </LoadingFrame>
+    }
+}
+
+/// What index.html paints before the wasm (the pitch, a status, skeleton cards), kept while
+/// the catalog loads so mounting the app does not flash an emptier page.
+#[component]
+fn LoadingFrame(children: Children) -> impl IntoView {
+    view! {
+        <p class="lede pitch">
+            "What to watch next on Netflix, and why: recommendations computed privately in your browser from Netflix's Top 10 and open catalogs. Not affiliated with Netflix."
+        </p>
+        {children()}
+        <ol class="cards skeleton" aria-hidden="true">
+            {(0..6).map(|_| view! { <li class="card"></li> }).collect_view()}
+        </ol>
     }
 }

@@ -40,6 +40,7 @@ fn TitleView(i: usize) -> impl IntoView {
     let cat = data.catalog();
     let trends = data.trends();
     let t = &cat.titles[i];
+    crate::ui::set_doc_title(&t.title);
     let people = |v: &[u32], max: usize| -> String {
         v.iter()
             .take(max)
@@ -147,7 +148,7 @@ fn TitleView(i: usize) -> impl IntoView {
             "hours viewed",
             series(&|e| e.hours_viewed as f64),
         );
-        let ranks = build::lines(labels, "rank", true, series(&|e| e.rank as f64));
+        let ranks = build::lines(labels, "rank (1 = top)", true, series(&|e| e.rank as f64));
         let weeks_n = weeks.len();
         let best = rows.iter().map(|e| e.rank).min().unwrap_or(0);
         let total: u64 = rows.iter().map(|e| e.hours_viewed).sum();
@@ -255,7 +256,7 @@ fn TitleView(i: usize) -> impl IntoView {
                 {if similar.is_empty() {
                     view! { <p class="muted">"No similar titles: this title has too little metadata."</p> }.into_any()
                 } else {
-                    view! { <ol class="cards" id="similar">{similar.into_iter().map(|rec| view! { <TitleCard rec /> }).collect_view()}</ol> }.into_any()
+                    view! { <ol class="cards" id="similar">{similar.into_iter().map(|rec| view! { <TitleCard rec liked=vec![i] /> }).collect_view()}</ol> }.into_any()
                 }}
             </section>
             <section aria-labelledby="hist-h">

@@ -42,6 +42,7 @@ fn default_titles(data: &AppData) -> Vec<usize> {
 /// the details file.
 #[component]
 pub fn TrendsPage() -> impl IntoView {
+    crate::ui::set_doc_title("Trends");
     view! { <WithDetails what="the weekly Top 10 history"><TrendsView /></WithDetails> }
 }
 
@@ -293,9 +294,9 @@ fn TitleCharts(chosen: Memo<Vec<usize>>) -> impl IntoView {
             view! {
                 <div class="grid2">
                     <div><h3>"Hours viewed per week"</h3>
-                        <Chart option=move || build::lines(labels.clone(), "hours", false, hours.clone()) label="Weekly hours viewed of the chosen titles" /></div>
+                        <Chart option=move || build::lines(labels.clone(), "hours viewed", false, hours.clone()) label="Weekly hours viewed of the chosen titles" /></div>
                     <div><h3>"Best weekly rank"</h3>
-                        <Chart option=move || build::lines(l2.clone(), "rank", true, ranks.clone()) label="Weekly rank of the chosen titles" /></div>
+                        <Chart option=move || build::lines(l2.clone(), "rank (1 = top)", true, ranks.clone()) label="Weekly rank of the chosen titles" /></div>
                 </div>
             }.into_any()
         }

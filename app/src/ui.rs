@@ -72,6 +72,21 @@ pub fn WithDetails(
     }
 }
 
+/// The first sentence of a description, cut at a word near 140 characters.
+pub fn one_line(text: &str) -> String {
+    let text = text.trim();
+    let first = match text.find(". ") {
+        Some(end) => &text[..=end],
+        None => text,
+    };
+    if first.chars().count() <= 140 {
+        return first.to_owned();
+    }
+    let cut: String = first.chars().take(140).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{cut}…")
+}
+
 /// "Movie · 2019 · drama, crime" line of a title.
 pub fn meta_line(data: &AppData, i: usize) -> String {
     let cat = data.catalog();
@@ -87,6 +102,123 @@ pub fn meta_line(data: &AppData, i: usize) -> String {
         parts.push(genres.join(", "));
     }
     parts.join(" · ")
+}
+
+/// Sets the browser tab's title to "`page` · What to watch next" (the bare name on none).
+pub fn set_doc_title(page: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if page.is_empty() {
+        doc.set_title("What to watch next");
+    } else {
+        doc.set_title(&format!("{page} · What to watch next"));
+    }
+}
+
+/// Words that are real but say nothing about why two stories are alike.
+const VAGUE: &[&str] = &[
+    "becomes", "comes", "finds", "find", "gets", "goes", "help", "helps", "life", "lives", "live",
+    "living", "make", "makes", "mean", "means", "must", "new", "one", "people", "take", "takes",
+    "thing", "things", "time", "two", "way", "ways", "world", "year", "years",
+];
+
+/// The words of a description as written, each with its stem. Words written with a capital
+/// are left out: mid-sentence they are names ("Walter White"), which make poor themes.
+fn written_words(tok: &engine::text::Tokenizer, text: &str) -> Vec<(String, String)> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_lowercase()))
+        .filter(|w| !w.contains(['\'', '’']))
+        .filter(|w| engine::text::is_content_word(w) && !VAGUE.contains(w))
+        .filter_map(|w| tok.stem(w).map(|s| (w.to_owned(), s)))
+        .collect()
+}
+
+/// Why-chips in a viewer's words: one per liked title the result has something in common
+/// with, naming it ("Because you liked Narcos: same director …; shared cast …"). Description
+/// themes are shown only as a word written in both descriptions, never as a stem.
+pub fn because_chips(data: &AppData, rec: &Recommendation, liked: &[usize]) -> Vec<String> {
+    let cat = data.catalog();
+    let e = &rec.explanation;
+    let Some(t) = cat.titles.get(rec.index) else {
+        return Vec::new();
+    };
+    let tok = engine::text::Tokenizer::default();
+    let mine = written_words(&tok, &t.description);
+    let shared_stems: Vec<String> = e
+        .shared_terms
+        .iter()
+        .filter_map(|w| tok.stem(&w.to_lowercase()))
+        .collect();
+    let person = |p: u32| {
+        Some(cat.person(p))
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let mut said_genres: Vec<u32> = Vec::new();
+    let mut out = Vec::new();
+    for &l in liked.iter().filter(|&&l| l != rec.index) {
+        let Some(lt) = cat.titles.get(l) else {
+            continue;
+        };
+        let mut parts = Vec::new();
+        let dirs: Vec<String> = e
+            .shared_directors
+            .iter()
+            .filter(|p| lt.directors.contains(p))
+            .take(2)
+            .filter_map(|&p| person(p))
+            .collect();
+        if !dirs.is_empty() {
+            parts.push(format!("same director {}", dirs.join(", ")));
+        }
+        let cast: Vec<String> = e
+            .shared_cast
+            .iter()
+            .filter(|p| lt.cast.contains(p))
+            .take(3)
+            .filter_map(|&p| person(p))
+            .collect();
+        if !cast.is_empty() {
+            parts.push(format!("shared cast {}", cast.join(", ")));
+        }
+        let genres: Vec<&str> = e
+            .shared_genres
+            .iter()
+            .filter(|g| lt.genres.contains(g) && !said_genres.contains(g))
+            .filter_map(|&g| cat.genres.get(g as usize).map(String::as_str))
+            .take(3)
+            .collect();
+        said_genres.extend(e.shared_genres.iter().filter(|g| lt.genres.contains(g)));
+        if !genres.is_empty() {
+            parts.push(format!("also {}", genres.join(", ")));
+        }
+        let theirs = written_words(&tok, &lt.description);
+        let mut themes: Vec<&str> = Vec::new();
+        for stem in &shared_stems {
+            let written = mine.iter().find(|(_, s)| s == stem);
+            let in_theirs = theirs.iter().any(|(_, s)| s == stem);
+            if let (Some((w, _)), true) = (written, in_theirs) {
+                if !themes.contains(&w.as_str()) && themes.len() < 3 {
+                    themes.push(w);
+                }
+            }
+        }
+        if !themes.is_empty() {
+            parts.push(format!("also about {}", themes.join(", ")));
+        }
+        if !parts.is_empty() {
+            out.push(format!(
+                "Because you liked {}: {}",
+                lt.title,
+                parts.join("; ")
+            ));
+        }
+        if out.len() == 3 {
+            break;
+        }
+    }
+    out
 }
 
 /// Title link target for a title index.
@@ -109,6 +241,9 @@ pub fn TitleCard(
     /// Why a refinement picked it (the LLM's sentence or the refiner's labels), if it did.
     #[prop(optional)]
     reasons: Vec<String>,
+    /// The liked titles behind the list, so each explanation chip can name its title.
+    #[prop(optional)]
+    liked: Vec<usize>,
 ) -> impl IntoView {
     let data = use_data();
     let seen = expect_context::<Seen>();
@@ -138,16 +273,52 @@ pub fn TitleCard(
         .flatten()
         .and_then(|k| data.trends().trailers.get(k))
         .map(|tr| {
-            view! { <span class="badge">{format!("Trailer {} views", compact(tr.views))}</span> }
+            let href = format!(
+                "https://www.youtube.com/watch?v={}",
+                crate::url::encode(&tr.video_id)
+            );
+            let label = format!("Trailer ({} views)", compact(tr.views));
+            view! { <a class="trailer" href=href target="_blank" rel="noopener noreferrer">{label}</a> }
         });
-    let chips = rec.explanation.chips(cat);
-    let chips_view = (!chips.is_empty()).then(|| {
-        view! {
-            <ul class="chips" aria-label="Why this was recommended">
-                {chips.into_iter().map(|c| view! { <li class="chip">{c}</li> }).collect_view()}
-            </ul>
-        }
-    });
+    // No source carries a title's netflix.com address, so this is Netflix's own search.
+    let netflix = format!(
+        "https://www.netflix.com/search?q={}",
+        crate::url::encode(&t.title)
+    );
+    let d_chips = data.clone();
+    let rec_chips = rec.clone();
+    // Descriptions arrive with the details file: the synopsis and the theme words follow.
+    let chips_view = move || {
+        d_chips.details.track();
+        let chips = if liked.is_empty() {
+            rec_chips
+                .explanation
+                .chips(d_chips.catalog())
+                .into_iter()
+                .filter(|c| !c.starts_with("themes:"))
+                .collect()
+        } else {
+            because_chips(&d_chips, &rec_chips, &liked)
+        };
+        (!chips.is_empty()).then(|| {
+            view! {
+                <ul class="chips" aria-label="Why this was recommended">
+                    {chips.into_iter().map(|c| view! { <li class="chip">{c}</li> }).collect_view()}
+                </ul>
+            }
+        })
+    };
+    let d_syn = data.clone();
+    let synopsis = move || {
+        d_syn.details.track();
+        let text = d_syn
+            .catalog()
+            .titles
+            .get(i)
+            .map(|t| one_line(&t.description))
+            .unwrap_or_default();
+        (!text.is_empty()).then(|| view! { <p class="synopsis">{text}</p> })
+    };
     let reasons_view = (!reasons.is_empty()).then(|| {
         view! { <p class="reason small">{format!("Fits: {}", reasons.join("; "))}</p> }
     });
@@ -162,16 +333,37 @@ pub fn TitleCard(
         }
     });
     let title_text = t.title.clone();
+    let initial: String = t
+        .title
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    // A stable colour per title, so the tiles tell cards apart at a glance.
+    let hue =
+        t.id.bytes()
+            .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+            % 360;
     // Data attributes let the browser tests check kinds and genres without parsing text.
     let genres_attr = cat.genre_names(t).collect::<Vec<_>>().join(",");
     let kind_attr = t.kind.label();
     view! {
         <li class="card" class:seen=is_seen data-id=id.clone() data-genres=genres_attr data-kind=kind_attr>
-            <h3><A href=href>{title_text}</A></h3>
-            <p class="meta">{meta}</p>
+            <div class="card-top">
+                // No source in the bundle has posters: a drawn tile, never a network image.
+                <div class="poster" aria-hidden="true" style=format!("--hue:{hue}")>{initial}</div>
+                <div class="card-head">
+                    <h3><A href=href>{title_text}</A></h3>
+                    <p class="meta">{meta}</p>
+                </div>
+            </div>
+            {synopsis}
             <p class="badges">
                 {imdb.map(|s| view! { <span class="badge imdb">{s}</span> })}
                 {charted}
+            </p>
+            <p class="watch">
+                <a class="netflix" href=netflix target="_blank" rel="noopener noreferrer">"Watch on Netflix"</a>
                 {trailer}
             </p>
             {reasons_view}
