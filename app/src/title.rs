@@ -163,6 +163,38 @@ fn TitleView(i: usize) -> impl IntoView {
         .into_any()
     };
 
+    // Netflix's half-year engagement reports: every title watched for over 50,000 hours,
+    // so this covers far more of the catalog than the Top 10.
+    let engagement_rows = trends.engagement_of(i as u32);
+    let engagement = if engagement_rows.is_empty() {
+        view! { <p class="muted" id="engagement-none">"Not in Netflix's engagement reports (under 50,000 hours in each half-year reported, or not matched)."</p> }.into_any()
+    } else {
+        let label = |p: u8| {
+            trends
+                .engagement_periods
+                .get(p as usize)
+                .map_or_else(String::new, |s| half_year(s))
+        };
+        let labels: Vec<String> = engagement_rows.iter().map(|e| label(e.period)).collect();
+        let hours: Vec<_> = engagement_rows
+            .iter()
+            .map(|e| build::gap(Some(e.hours_viewed as f64)))
+            .collect();
+        let chart = build::bars(
+            labels,
+            "hours viewed",
+            vec![("Hours viewed".to_string(), hours)],
+        );
+        let total: u64 = engagement_rows.iter().map(|e| e.hours_viewed).sum();
+        let n = engagement_rows.len();
+        view! {
+            <p id="engagement-summary">{format!("{} hours viewed over {n} half-year report{}.",
+                thousands(total), if n == 1 { "" } else { "s" })}</p>
+            <Chart option=move || chart.clone() height=260 label="Hours viewed per half-year in Netflix's engagement reports" />
+        }
+        .into_any()
+    };
+
     // Countries: longest runs first.
     let mut runs: Vec<&engine::trends::CountryRun> = trends
         .country_runs
@@ -263,6 +295,10 @@ fn TitleView(i: usize) -> impl IntoView {
                 <h2 id="hist-h">"Top 10 history"</h2>
                 {history}
             </section>
+            <section aria-labelledby="eng-h">
+                <h2 id="eng-h">"Hours viewed per half-year (Netflix engagement reports)"</h2>
+                {engagement}
+            </section>
             <section aria-labelledby="ctry-h">
                 <h2 id="ctry-h">"Countries where it charted"</h2>
                 {countries}
@@ -291,5 +327,14 @@ fn source_name(source: &str) -> String {
         "tmdb_enrichment" => "TMDB genres for Netflix's reports".into(),
         "engagement" => "Netflix engagement reports".into(),
         other => other.replace('_', " "),
+    }
+}
+
+/// "2025H1" as a viewer reads it ("Jan–Jun 2025"); other labels unchanged.
+pub fn half_year(period: &str) -> String {
+    match period.split_once('H') {
+        Some((year, "1")) => format!("Jan–Jun {year}"),
+        Some((year, "2")) => format!("Jul–Dec {year}"),
+        _ => period.to_owned(),
     }
 }

@@ -12,6 +12,7 @@ use charming::datatype::{CompositeValue, DataPointItem};
 use charming::element::{AxisType, Tooltip, Trigger};
 use charming::series::{Bar, Line, Scatter};
 use engine::trends::{Category, WeeklyEntry};
+use engine::Kind;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -155,6 +156,10 @@ fn TrendsView() -> impl IntoView {
                 let d = use_data();
                 chosen.get().iter().filter_map(|&i| d.catalog().titles.get(i).map(|t| t.id.clone())).collect::<Vec<_>>()
             }) />
+        </section>
+        <section aria-labelledby="watched-h">
+            <h2 id="watched-h">"Most watched per half-year (Netflix engagement reports)"</h2>
+            <MostWatched />
         </section>
         <section aria-labelledby="pop-h">
             <h2 id="pop-h">"Most popular ever (first 91 days)"</h2>
@@ -491,6 +496,57 @@ fn MostPopular() -> impl IntoView {
                 }
             }).collect_view()}
         </div>
+    }
+    .into_any()
+}
+
+/// The most watched films and series of one half-year of Netflix's engagement reports,
+/// with a chooser for the half-year (the latest first).
+#[component]
+fn MostWatched() -> impl IntoView {
+    let data = use_data();
+    let periods = data.trends().engagement_periods.clone();
+    let Some(last) = periods.len().checked_sub(1) else {
+        return view! { <p class="muted">"No engagement reports in this bundle."</p> }.into_any();
+    };
+    let chosen = RwSignal::new(last as u8);
+    let lists = move || {
+        let t = data.trends();
+        let cat = data.catalog();
+        let p = chosen.get();
+        [(Kind::Movie, "Films"), (Kind::Show, "Series")]
+            .into_iter()
+            .map(|(kind, label)| {
+                let rows = t.most_watched(
+                    p,
+                    |i| cat.titles.get(i as usize).is_some_and(|x| x.kind == kind),
+                    10,
+                );
+                view! {
+                    <div class="list-card">
+                        <h3>{label}</h3>
+                        <ol class="rank-list" data-kind=kind.label()>
+                            {rows.into_iter().enumerate().map(|(r, e)| {
+                                let figure = format!("{} hours", compact(e.hours_viewed));
+                                view! { <RankRow rank=(r + 1) as u8 title=e.title season=None figure /> }
+                            }).collect_view()}
+                        </ol>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <label class="field">"Half-year "
+            <select id="watched-period" on:change=move |ev| {
+                if let Ok(p) = event_target_value(&ev).parse::<u8>() { chosen.set(p); }
+            }>
+                {periods.iter().enumerate().rev().map(|(i, p)| view! {
+                    <option value=i.to_string() selected=i == last>{crate::title::half_year(p)}</option>
+                }).collect_view()}
+            </select>
+        </label>
+        <div class="lists" id="most-watched">{lists}</div>
     }
     .into_any()
 }

@@ -184,6 +184,42 @@ pub struct Charted {
 }
 
 impl Trends {
+    /// The titles most watched in engagement half-year `period` (an index into
+    /// [`Trends::engagement_periods`]) whose title index passes `keep`, most hours first
+    /// (ties by title index), at most `n`. Empty until the details are attached.
+    pub fn most_watched(
+        &self,
+        period: u8,
+        keep: impl Fn(u32) -> bool,
+        n: usize,
+    ) -> Vec<EngagementEntry> {
+        let mut rows: Vec<EngagementEntry> = self
+            .engagement
+            .iter()
+            .filter(|e| e.period == period && keep(e.title))
+            .copied()
+            .collect();
+        rows.sort_by(|a, b| {
+            b.hours_viewed
+                .cmp(&a.hours_viewed)
+                .then(a.title.cmp(&b.title))
+        });
+        rows.truncate(n);
+        rows
+    }
+
+    /// One title's engagement rows, in half-year order.
+    pub fn engagement_of(&self, title: u32) -> Vec<EngagementEntry> {
+        let mut rows: Vec<EngagementEntry> = self
+            .engagement
+            .iter()
+            .filter(|e| e.title == title)
+            .copied()
+            .collect();
+        rows.sort_by_key(|e| e.period);
+        rows
+    }
+
     /// Recomputes [`Trends::charted`] from the global weekly rows.
     pub fn summarize(&mut self) {
         let mut rows: Vec<(u32, u16, u8)> = self
@@ -216,5 +252,53 @@ impl Trends {
     /// The latest week of the global lists.
     pub fn latest_week(&self) -> Option<&str> {
         self.weeks.last().map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod engagement_tests {
+    use super::*;
+
+    fn entry(period: u8, title: u32, hours: u64) -> EngagementEntry {
+        EngagementEntry {
+            period,
+            title,
+            hours_viewed: hours,
+            views: None,
+        }
+    }
+
+    #[test]
+    fn most_watched_and_one_titles_history() {
+        let t = Trends {
+            engagement_periods: vec!["2024H2".into(), "2025H1".into()],
+            engagement: vec![
+                entry(1, 7, 50),
+                entry(0, 7, 10),
+                entry(1, 3, 90),
+                entry(1, 4, 90),
+                entry(1, 5, 20),
+            ],
+            ..Trends::default()
+        };
+        let top: Vec<u32> = t
+            .most_watched(1, |_| true, 3)
+            .iter()
+            .map(|e| e.title)
+            .collect();
+        assert_eq!(top, vec![3, 4, 7], "most hours first, ties by title");
+        let odd: Vec<u32> = t
+            .most_watched(1, |i| i % 2 == 1, 10)
+            .iter()
+            .map(|e| e.title)
+            .collect();
+        assert_eq!(odd, vec![3, 7, 5]);
+        assert!(t
+            .most_watched(0, |_| true, 10)
+            .iter()
+            .all(|e| e.period == 0));
+        let seven: Vec<u8> = t.engagement_of(7).iter().map(|e| e.period).collect();
+        assert_eq!(seven, vec![0, 1]);
+        assert!(t.engagement_of(99).is_empty());
     }
 }

@@ -1150,6 +1150,54 @@ async fn newcomer_flows_keep_the_profile_and_speak_plainly() -> anyhow::Result<(
     .await?;
     assert!(figures.iter().any(|f| f.contains(" hours")), "{figures:?}");
     assert!(!figures.iter().any(|f| f.contains("Mh")), "{figures:?}");
+    // Most watched per half-year (engagement reports): films and series, a chooser, and
+    // the top title's page shows its half-year history.
+    wait_js(
+        &c,
+        "return document.querySelectorAll('#most-watched li').length >= 20;",
+        15,
+    )
+    .await?;
+    let latest = strings(
+        &c,
+        "return Array.from(document.querySelectorAll('#most-watched li a')).map(a => a.textContent);",
+    )
+    .await?;
+    let periods = strings(
+        &c,
+        "return Array.from(document.querySelectorAll('#watched-period option')).map(o => o.textContent);",
+    )
+    .await?;
+    assert!(periods.len() >= 5, "{periods:?}");
+    assert!(
+        periods[0].starts_with("Jan–Jun") || periods[0].starts_with("Jul–Dec"),
+        "{periods:?}"
+    );
+    c.find(Locator::Css("#watched-period option:last-child"))
+        .await?
+        .click()
+        .await?;
+    wait_js(
+        &c,
+        &format!(
+            "return Array.from(document.querySelectorAll('#most-watched li a')).map(a => a.textContent).join('|') !== {};",
+            serde_json::to_string(&latest.join("|"))?
+        ),
+        5,
+    )
+    .await?;
+    c.find(Locator::Css("#most-watched li a"))
+        .await?
+        .click()
+        .await?;
+    let eng = wait_text(&c, "#engagement-summary", 10).await?;
+    assert!(eng.contains("hours viewed over"), "{eng}");
+    wait_js(
+        &c,
+        "return document.querySelector('#eng-h').parentElement.querySelectorAll('canvas').length >= 1;",
+        10,
+    )
+    .await?;
     c.goto(&format!("http://{addr}/data")).await?;
     wait_text(&c, "#data-summary", 10).await?;
     let headings = strings(
