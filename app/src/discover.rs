@@ -420,7 +420,7 @@ fn FilterPanel(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl Int
                     {countries.into_iter().filter(|(code, _)| code != "XX").map(|(code, n)| {
                         let name = names.get(&code).cloned()
                             .or_else(|| region_names.as_ref().and_then(|r| r.name(&code)))
-                            .unwrap_or_else(|| code.clone());
+                            .unwrap_or_else(|| format!("Other region ({code})"));
                         let label = format!("{name} ({n})");
                         let c2 = code.clone();
                         view! { <option value=code selected=move || st.get().country.as_deref() == Some(c2.as_str())>{label}</option> }
@@ -518,9 +518,18 @@ impl RegionNames {
 
     /// The name of an ISO2 code; `None` when the browser knows none.
     fn name(&self, code: &str) -> Option<String> {
-        if code == "SU" {
-            // Not a current region, so browsers return the code.
-            return Some("Soviet Union".into());
+        // Former countries the sources still use: not current regions, so browsers
+        // return the code.
+        let former = match code {
+            "SU" => Some("Soviet Union"),
+            "XC" | "CS" => Some("Czechoslovakia"),
+            "XG" | "DD" => Some("East Germany"),
+            "YU" => Some("Yugoslavia"),
+            "AN" => Some("Netherlands Antilles"),
+            _ => None,
+        };
+        if let Some(name) = former {
+            return Some(name.into());
         }
         self.of
             .call1(&self.names, &code.into())

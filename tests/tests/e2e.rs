@@ -1081,7 +1081,7 @@ async fn newcomer_flows_keep_the_profile_and_speak_plainly() -> anyhow::Result<(
         .await?;
     wait_text(&c, "#title-h", 10).await?;
     assert!(
-        js(&c, "return location.pathname;")
+        js(&c, "return decodeURIComponent(location.pathname);")
             .await?
             .as_str()
             .is_some_and(|p| p.ends_with(&format!("/title/{first}"))),
