@@ -5,6 +5,7 @@
 //! lines and compared with `tests/fixtures/joins/expected.txt`, so any change in a match
 //! shows up as a readable diff. After an intended change, bless it with
 //! `UPDATE_GOLDEN=1 cargo test -p builder --test golden_joins`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

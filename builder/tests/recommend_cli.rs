@@ -1,5 +1,6 @@
 //! `builder recommend` and the metrics history on a synthetic bundle: title lookup rules,
 //! batch mode that survives bad lines, filters, and the append-only-when-changed history.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 

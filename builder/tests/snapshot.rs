@@ -1,4 +1,5 @@
 //! Builds the bundle from the real workspace snapshot (`../shared/data`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

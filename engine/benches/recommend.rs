@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the recommender on the real bundle (`public/bundle.bin`, or the
 //! path in `BUNDLE`, with `details.bin` beside it; skipped with a message when absent) and
 //! on a synthetic catalog ten times larger.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::hint::black_box;
 

@@ -1,5 +1,6 @@
 //! Property tests of the recommender: exact top-k, bounded symmetric similarity, filter
 //! rules that always hold, and MMR at λ = 0 being plain ranking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use engine::catalog::{Catalog, Kind};
 use engine::features::dot;

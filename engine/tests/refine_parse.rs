@@ -1,6 +1,7 @@
 //! Table-driven test of the feedback parser over the real JustWatch catalog: what each
 //! phrasing must produce (as the descriptions shown to the viewer), including phrasings
 //! that must be ignored.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod refine_support;
 

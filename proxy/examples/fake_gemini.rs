@@ -2,6 +2,7 @@
 //! a valid structured answer picking the first candidates of the request.
 //!
 //! Usage: `cargo run --example fake_gemini -- 127.0.0.1:9090`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use axum::extract::Json;
 use axum::Router;

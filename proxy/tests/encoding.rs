@@ -1,6 +1,7 @@
 //! The site's precompressed files: brotli when the client takes it, else gzip, else the
 //! plain bytes, each with the right `Content-Encoding`, for the wasm and the bundle alike.
 //! Driven with raw HTTP/1.1 over `std::net::TcpStream`, so no client decompresses anything.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod fake;
 

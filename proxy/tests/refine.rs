@@ -1,5 +1,6 @@
 //! `POST /api/refine` against a fake Gemini on loopback: success, invented ids, malformed
 //! answers, safety blocks, retry, errors, timeout, prompt injection, limits, CORS.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod fake;
 

@@ -1,5 +1,6 @@
 //! Browser tests against the release build in `dist/`. Run by `make test`, which builds the
 //! site and installs Chromium first; plain `cargo test` skips them (they are `#[ignore]`d).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 use std::time::Duration;
