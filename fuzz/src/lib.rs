@@ -647,8 +647,61 @@ impl Target for AnswerTarget {
     }
 }
 
+/// The viewing-history reader and resolver (`engine::history`): outside bytes a viewer
+/// uploads. Seeds are written here by hand (the real exports are personal data and must not
+/// end up in crash files); with the real catalog, matched rows reach the resolver too.
+pub struct HistoryTarget {
+    resolver: engine::history::Resolver,
+}
+
+impl HistoryTarget {
+    /// A target resolving against `catalog` (an empty one without seeds).
+    pub fn new(catalog: &Catalog) -> HistoryTarget {
+        HistoryTarget {
+            resolver: engine::history::Resolver::new(catalog),
+        }
+    }
+}
+
+impl Target for HistoryTarget {
+    fn name(&self) -> &'static str {
+        "history"
+    }
+    fn seeds(&self) -> Vec<(usize, Vec<u8>)> {
+        [
+            "Title,Date\n\"Stranger Things: Season 4: Chapter One\",\"7/1/22\"\nThe Crown: Season 1: Wolferton Splash,6/30/22\nGlass Onion: A Knives Out Mystery,12/24/22\n",
+            "\u{feff}title;date\r\nNarcos: Temporada 1: Descenso;31.12.2021\r\nDark: Staffel 2: Anfänge;01.01.2022\r\n",
+            "Title,Date\n오징어 게임: 시즌 1: 빨간불 초록불,21. 9. 18.\nHeat,2021/09/17\n",
+            "Profile Name,Start Time,Duration,Attributes,Title,Supplemental Video Type,Device Type,Bookmark,Latest Bookmark,Country\nAna,2023-01-02 20:00:00,00:45:10,,Wednesday: Season 1: Wednesday's Child Is Full of Woe (Episode 1),,TV,00:45:10,00:45:10,US (United States)\nAna,2023-01-02 19:58:00,00:01:30,,Wednesday (Trailer),TRAILER,TV,00:01:30,00:01:30,US (United States)\nBo,2023-01-03 21:00:00,01:52:00,,Red Notice,,PC,01:52:00,01:52:00,US (United States)\n",
+        ]
+        .into_iter()
+        .map(|s| (0, s.as_bytes().to_vec()))
+        .collect()
+    }
+    fn max_len(&self) -> usize {
+        64 * 1024
+    }
+    fn exec(&mut self, _tag: usize, input: &[u8]) -> String {
+        match engine::history::read::profiles(input) {
+            Ok(names) => {
+                let profile = names.first().map(String::as_str);
+                match engine::history::Import::new(input, profile, &self.resolver) {
+                    Ok(import) => {
+                        let s = import.summary(None, 3);
+                        format!("ok{}", s.matched_rows.min(1))
+                    }
+                    Err(e) => outcome(&e.to_string()),
+                }
+            }
+            Err(e) => outcome(&e.to_string()),
+        }
+    }
+}
+
 /// Every target's name, in the order `all` runs them.
-pub const TARGETS: &[&str] = &["bundle", "details", "feedback", "request", "answer"];
+pub const TARGETS: &[&str] = &[
+    "bundle", "details", "feedback", "request", "answer", "history",
+];
 
 /// The target called `name`; the bundle-based ones need `seeds`.
 pub fn target(name: &str, seeds: Option<&Seeds>) -> anyhow::Result<Box<dyn Target>> {
@@ -660,6 +713,9 @@ pub fn target(name: &str, seeds: Option<&Seeds>) -> anyhow::Result<Box<dyn Targe
         "feedback" => Box::new(FeedbackTarget::new(need()?)),
         "request" => Box::new(RequestTarget),
         "answer" => Box::new(AnswerTarget::default()),
+        "history" => Box::new(HistoryTarget::new(
+            &seeds.map(|s| s.catalog.clone()).unwrap_or_default(),
+        )),
         other => anyhow::bail!("no fuzz target {other:?}; targets: {}", TARGETS.join(", ")),
     })
 }

@@ -23,7 +23,7 @@ fn mutator_respects_the_length_limit_and_is_reproducible() {
 #[test]
 fn request_and_answer_targets_survive_mutated_inputs() {
     let dir = tempfile_dir();
-    for name in ["request", "answer"] {
+    for name in ["request", "answer", "history"] {
         let mut t = fuzz::target(name, None).expect("target");
         let stats = fuzz::run(t.as_mut(), 1, 3_000, Duration::from_secs(60), &dir);
         assert_eq!(stats.execs, 3_000);
