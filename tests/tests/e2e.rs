@@ -1375,10 +1375,11 @@ async fn cards_link_out_and_explain_in_a_viewers_words() -> anyhow::Result<()> {
     );
     pick_by_keyboard(&c, "breaking bad", "Breaking Bad").await?;
     wait_results(&c, 10).await?;
-    // Synopses arrive with the details file.
+    // Synopses arrive with the details file (titles known only from Netflix's reports and
+    // TMDB genres have no description, so not every card gets one).
     wait_js(
         &c,
-        "return document.querySelectorAll('#results li.card .synopsis').length >= 6;",
+        "return document.querySelectorAll('#results li.card .synopsis').length >= 1;",
         30,
     )
     .await?;
@@ -1410,16 +1411,17 @@ async fn cards_link_out_and_explain_in_a_viewers_words() -> anyhow::Result<()> {
         // A drawn placeholder, never a (possibly broken, blocking) network image.
         assert_eq!(card["poster"], json!(true), "{card}");
         assert_eq!(card["imgs"], json!(0), "{card}");
-        assert!(
-            !card["synopsis"].as_str().unwrap_or_default().is_empty(),
-            "{card}"
-        );
         let id = card["id"].as_str().unwrap_or_default();
         let desc = cat
             .index_of(id)
             .and_then(|i| cat.titles.get(i))
             .map(|t| t.description.clone())
             .unwrap_or_default();
+        assert_eq!(
+            card["synopsis"].as_str().unwrap_or_default().is_empty(),
+            desc.is_empty(),
+            "a synopsis exactly where the title has a description: {card}"
+        );
         let words: Vec<&str> = desc
             .split(|ch: char| !ch.is_alphanumeric())
             .filter(|w| !w.is_empty())
