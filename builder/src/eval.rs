@@ -625,16 +625,22 @@ pub struct Audience {
 }
 
 impl Audience {
-    /// Builds the vectors from the bundle's country runs (details file).
-    pub fn build(bundle: &Bundle, n_titles: usize) -> Audience {
+    /// Builds the vectors from the bundle's country runs (details file). With `weeks`
+    /// false the feature is the country alone (valued by best rank times weeks charted):
+    /// "charted in the same countries", whatever the week.
+    pub fn build(bundle: &Bundle, n_titles: usize, weeks: bool) -> Audience {
         let t = &bundle.body.trends;
-        let n_weeks = t.weeks.len().max(1) as u32;
+        let n_weeks = if weeks { t.weeks.len().max(1) as u32 } else { 1 };
         let mut vectors: Vec<SparseVec> = vec![Vec::new(); n_titles];
         for r in &t.country_runs {
             let Some(v) = vectors.get_mut(r.title as usize) else {
                 continue;
             };
             let rank = f32::from(11u8.saturating_sub(r.best_rank.clamp(1, 10))) / 10.0;
+            if !weeks {
+                v.push((u32::from(r.country), rank * f32::from(r.weeks)));
+                continue;
+            }
             let span = r.last_week.saturating_sub(r.first_week) + 1;
             // A run's weeks may have gaps: its value is shared over the span.
             let x = rank * f32::from(r.weeks.min(span)) / f32::from(span);
@@ -680,6 +686,8 @@ struct Variant {
     prior: f32,
     /// Weight of the audience cosine added to the content score.
     audience: f32,
+    /// Audience features per country and week (else per country).
+    weeks: bool,
 }
 
 /// The model's one-title list: `recommend` with `Query::like`, the content pool re-ranked
@@ -861,65 +869,93 @@ fn one_title(out: &mut String, bundle: &Bundle, have_details: bool, args: &EvalA
     }
     // Signals: the prior's share and the audience term, each before/after, then chosen
     // together leave-one-history-out.
-    let audience = have_details.then(|| Audience::build(bundle, catalog.titles.len()));
-    if let Some(a) = &audience {
-        let _ = writeln!(out, "  audience vectors: {} titles with country charts", a.charted());
-    } else {
-        let _ = writeln!(out, "  audience term not tried: no details.bin beside the bundle");
-    }
-    let priors = [0.0f32, 0.1, 0.25, 0.4, 0.6, 0.8];
-    let auds: &[f32] = if audience.is_some() {
-        &[0.0, 0.05, 0.1, 0.2, 0.4]
-    } else {
-        &[0.0]
-    };
-    let mut grid: Vec<(Variant, Vec<Scores>, f64)> = Vec::new();
-    for &prior in &priors {
-        let m = Model::build(
-            catalog,
-            &Weights {
-                prior,
-                ..Weights::default()
-            },
-        );
-        for &aw in auds {
-            let (per, seen) = score_one(names.len(), &queries, |q| {
-                model_one(&m, catalog, audience.as_ref(), aw, q)
-            });
-            grid.push((
-                Variant {
-                    prior,
-                    audience: aw,
-                },
-                per,
-                seen.len() as f64 / n_cand as f64,
-            ));
+    let auds: Option<[Audience; 2]> = have_details.then(|| {
+        [
+            Audience::build(bundle, catalog.titles.len(), true),
+            Audience::build(bundle, catalog.titles.len(), false),
+        ]
+    });
+    match &auds {
+        Some(a) => {
+            let _ = writeln!(
+                out,
+                "  audience vectors: {} titles with country charts, {} country runs",
+                a[0].charted(),
+                bundle.body.trends.country_runs.len()
+            );
+        }
+        None => {
+            let _ = writeln!(out, "  audience term not tried: no details.bin beside the bundle");
         }
     }
-    let _ = writeln!(out, "\n  grid (all histories): prior audience  HR@10 recall@10 nDCG@10 coverage");
+    let mut variants: Vec<Variant> = [0.0f32, 0.1, 0.25, 0.4, 0.6, 0.8]
+        .iter()
+        .map(|&prior| Variant {
+            prior,
+            audience: 0.0,
+            weeks: false,
+        })
+        .collect();
+    if auds.is_some() {
+        for prior in [0.25f32, 0.4] {
+            for weeks in [true, false] {
+                for audience in [0.2f32, 0.4, 0.8, 1.6] {
+                    variants.push(Variant {
+                        prior,
+                        audience,
+                        weeks,
+                    });
+                }
+            }
+        }
+    }
+    let mut grid: Vec<(Variant, Vec<Scores>, f64)> = Vec::new();
+    let mut built: Option<(f32, Model)> = None;
+    for v in variants {
+        if built.as_ref().is_none_or(|b| b.0 != v.prior) {
+            let w = Weights {
+                prior: v.prior,
+                ..Weights::default()
+            };
+            built = Some((v.prior, Model::build(catalog, &w)));
+        }
+        let Some((_, m)) = &built else { continue };
+        let aud = auds.as_ref().map(|a| &a[usize::from(!v.weeks)]);
+        let (per, seen) = score_one(names.len(), &queries, |q| {
+            model_one(m, catalog, aud, v.audience, q)
+        });
+        grid.push((v, per, seen.len() as f64 / n_cand as f64));
+    }
+    let _ = writeln!(
+        out,
+        "\n  grid (all histories): prior audience(feature)  HR@10 recall@10 nDCG@10 coverage"
+    );
     for (v, per, c) in &grid {
         let (hr, rec, ndcg) = total_of(per, None).mean();
         let _ = writeln!(
             out,
-            "    {:>5.2} {:>5.2}   {hr:.3} {rec:.3} {ndcg:.4} {c:.3}",
-            v.prior, v.audience
+            "    {:>5.2} {:>5.2}({:<9}) {hr:.3} {rec:.3} {ndcg:.4} {c:.3}",
+            v.prior,
+            v.audience,
+            if v.audience == 0.0 { "-" } else if v.weeks { "cntry×wk" } else { "country" }
         );
     }
-    // Leave-one-history-out: each history scored with the variant best (nDCG@10, coverage
-    // at least 0.10) on the other histories.
+    // Leave-one-history-out: each history is scored with the variant chosen on the other
+    // histories: among those with coverage at least 0.10 and nDCG@10 within 2% of the
+    // best, the one with the most coverage (a flat optimum is not worth a narrower list).
     let mut loho = Scores::default();
     let mut picks: Vec<(Variant, usize)> = Vec::new();
     for f in 0..names.len() {
-        let best = grid
+        let ok: Vec<&(Variant, Vec<Scores>, f64)> = grid.iter().filter(|g| g.2 >= 0.10).collect();
+        let best = ok
             .iter()
-            .filter(|g| g.2 >= 0.10)
-            .max_by(|a, b| {
-                total_of(&a.1, Some(f))
-                    .mean()
-                    .2
-                    .total_cmp(&total_of(&b.1, Some(f)).mean().2)
-            });
-        if let Some((v, per, _)) = best {
+            .map(|g| total_of(&g.1, Some(f)).mean().2)
+            .fold(0.0f64, f64::max);
+        let pick = ok
+            .iter()
+            .filter(|g| total_of(&g.1, Some(f)).mean().2 >= 0.98 * best)
+            .max_by(|a, b| a.2.total_cmp(&b.2));
+        if let Some((v, per, _)) = pick {
             loho.merge(&per[f]);
             match picks.iter_mut().find(|p| p.0 == *v) {
                 Some(p) => p.1 += 1,
@@ -933,7 +969,13 @@ fn one_title(out: &mut String, bundle: &Bundle, have_details: bool, args: &EvalA
         "  leave-one-history-out (coverage ≥ 0.10): HR@10 {hr:.3} recall@10 {rec:.3} nDCG@10 {ndcg:.4}"
     );
     for (v, n) in picks {
-        let _ = writeln!(out, "    chosen {n}×: prior {} audience {}", v.prior, v.audience);
+        let _ = writeln!(
+            out,
+            "    chosen {n}×: prior {} audience {} ({})",
+            v.prior,
+            v.audience,
+            if v.weeks { "country×week" } else { "country" }
+        );
     }
     Ok(())
 }
