@@ -979,3 +979,128 @@ fn one_title(out: &mut String, bundle: &Bundle, have_details: bool, args: &EvalA
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use engine::bundle::Body;
+    use engine::catalog::{Kind, Title};
+    use engine::trends::{Country, CountryRun};
+
+    fn catalog() -> Catalog {
+        let mut c = engine::synth::catalog(200, 5);
+        for (id, title, kind) in [
+            ("tt1000001", "Dark", Kind::Show),
+            ("tt1000002", "Heat", Kind::Movie),
+            ("tt1000003", "The Crown", Kind::Show),
+            ("tt1000004", "Roma", Kind::Movie),
+            ("tt1000005", "Narcos", Kind::Show),
+        ] {
+            c.titles.push(Title {
+                id: id.into(),
+                title: title.into(),
+                kind,
+                year: Some(2018),
+                description: "kaex loex mirenex tuex vorex delex prina golex".into(),
+                genres: vec![0, 2],
+                ..Title::default()
+            });
+        }
+        c
+    }
+
+    fn idx(c: &Catalog, title: &str) -> usize {
+        c.titles
+            .iter()
+            .position(|t| t.title == title)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// Dark first on 1 March, The Crown the same day, Heat and Roma (films) after it,
+    /// Narcos 40 days later: Dark's truth is The Crown only (same kind, in the window,
+    /// the same day included); a second viewing of Dark moves nothing.
+    const HISTORY: &str = "Title,Date\r\n\
+\"Narcos: Season 1: Descenso\",\"04/10/2021\"\r\n\
+\"Dark: Season 1: Lies\",\"03/20/2021\"\r\n\
+\"Roma\",\"03/05/2021\"\r\n\
+\"Heat\",\"03/02/2021\"\r\n\
+\"The Crown: Season 1: Wolferton Splash\",\"03/01/2021\"\r\n\
+\"Dark: Season 1: Secrets\",\"03/01/2021\"\r\n";
+
+    #[test]
+    fn one_title_truth_is_same_kind_first_viewings_in_the_window() {
+        let c = catalog();
+        let model = Model::build(&c, &Weights::default());
+        let resolver = Resolver::new(&c);
+        let import = Import::new(HISTORY.as_bytes(), None, &resolver).expect("reads");
+        let qs = one_title_queries(0, &import, &model);
+        let truth = |t: &str| {
+            qs.iter()
+                .find(|q| q.title == idx(&c, t))
+                .map(|q| {
+                    let mut v: Vec<usize> = q.truth.iter().copied().collect();
+                    v.sort_unstable();
+                    v
+                })
+        };
+        assert_eq!(truth("Dark"), Some(vec![idx(&c, "The Crown")]));
+        assert_eq!(truth("The Crown"), Some(vec![idx(&c, "Dark")]));
+        assert_eq!(truth("Heat"), Some(vec![idx(&c, "Roma")]));
+        // Nothing of its kind follows Roma or Narcos in 30 days: not queries.
+        assert_eq!(truth("Roma"), None);
+        assert_eq!(truth("Narcos"), None);
+        assert!(qs.iter().all(|q| q.year_max == 2021));
+        // The lists never contain the query title and keep its kind.
+        for q in &qs {
+            let l = model_one(&model, &c, None, 0.0, q);
+            assert!(!l.contains(&q.title));
+            assert!(l.iter().all(|&i| model.kind(i) == model.kind(q.title)));
+        }
+    }
+
+    #[test]
+    fn audience_overlap_follows_shared_country_weeks() {
+        let c = catalog();
+        let (dark, crown, narcos) = (idx(&c, "Dark"), idx(&c, "The Crown"), idx(&c, "Narcos"));
+        let mut body = Body {
+            catalog: c,
+            ..Body::default()
+        };
+        let t = &mut body.trends;
+        t.weeks = (0..10).map(|w| format!("2021-01-{:02}", w + 1)).collect();
+        t.countries = ["KR", "JP", "US"]
+            .iter()
+            .map(|c| Country {
+                iso2: (*c).into(),
+                name: (*c).into(),
+            })
+            .collect();
+        let run = |country: u16, title: usize, first: u16, last: u16| CountryRun {
+            country,
+            title: title as u32,
+            weeks: last - first + 1,
+            best_rank: 1,
+            first_week: first,
+            last_week: last,
+        };
+        // Dark and The Crown charted in KR and JP in the same weeks; Narcos in the US.
+        t.country_runs = vec![
+            run(0, dark, 0, 3),
+            run(1, dark, 0, 3),
+            run(0, crown, 2, 5),
+            run(1, crown, 2, 5),
+            run(2, narcos, 0, 3),
+            run(0, narcos, 8, 9),
+        ];
+        let bundle = Bundle::new(body, "2021-01-11T00:00:00Z", "2021-01-10", "test");
+        let n = bundle.body.catalog.titles.len();
+        let weekly = Audience::build(&bundle, n, true);
+        let s = weekly.scores(dark);
+        assert!(s[crown] > 0.4, "{}", s[crown]);
+        assert_eq!(s[narcos], 0.0, "KR in other weeks is not the same audience");
+        let countries = Audience::build(&bundle, n, false);
+        let s = countries.scores(dark);
+        assert!(s[crown] > s[narcos] && s[narcos] > 0.0);
+        assert_eq!(weekly.charted(), 3);
+    }
+}
