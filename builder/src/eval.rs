@@ -883,6 +883,17 @@ fn one_title(out: &mut String, bundle: &Bundle, have_details: bool, args: &EvalA
                 a[0].charted(),
                 bundle.body.trends.country_runs.len()
             );
+            // What shipping the term would add to the core file: the runs, as the details
+            // file writes them.
+            let mut without = bundle.clone();
+            without.body.trends.country_runs.clear();
+            if let (Ok(with), Ok(without)) = (bundle.encode_details(), without.encode_details()) {
+                let _ = writeln!(
+                    out,
+                    "  country runs on the wire: {} bytes (details file, before compression)",
+                    with.len().saturating_sub(without.len())
+                );
+            }
         }
         None => {
             let _ = writeln!(out, "  audience term not tried: no details.bin beside the bundle");
@@ -898,8 +909,11 @@ fn one_title(out: &mut String, bundle: &Bundle, have_details: bool, args: &EvalA
         .collect();
     if auds.is_some() {
         for prior in [0.25f32, 0.4] {
-            for weeks in [true, false] {
-                for audience in [0.2f32, 0.4, 0.8, 1.6] {
+            for (weeks, ws) in [
+                (true, &[0.4f32, 0.8, 1.6, 3.2, 6.4][..]),
+                (false, &[0.2f32, 0.4, 0.8][..]),
+            ] {
+                for &audience in ws {
                     variants.push(Variant {
                         prior,
                         audience,
