@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use engine::catalog::Catalog;
-use engine::history::{profile, Day, Import, Resolver};
 use engine::features::{canonicalize, normalize, Index, SparseVec};
+use engine::history::{profile, Day, Import, Resolver};
 use engine::metrics::{Baseline, Recommender as _};
 use engine::model::{Model, Weights};
 use engine::recommend::{recommend, top_n, Filters, Query};
@@ -630,7 +630,11 @@ impl Audience {
     /// "charted in the same countries", whatever the week.
     pub fn build(bundle: &Bundle, n_titles: usize, weeks: bool) -> Audience {
         let t = &bundle.body.trends;
-        let n_weeks = if weeks { t.weeks.len().max(1) as u32 } else { 1 };
+        let n_weeks = if weeks {
+            t.weeks.len().max(1) as u32
+        } else {
+            1
+        };
         let mut vectors: Vec<SparseVec> = vec![Vec::new(); n_titles];
         for r in &t.country_runs {
             let Some(v) = vectors.get_mut(r.title as usize) else {
@@ -712,7 +716,12 @@ fn model_one(
     let a = aud.scores(q.title);
     let mut scored: HashMap<usize, f32> = recommend(model, catalog, &query)
         .into_iter()
-        .map(|r| (r.index, r.score + weight * a.get(r.index).copied().unwrap_or(0.0)))
+        .map(|r| {
+            (
+                r.index,
+                r.score + weight * a.get(r.index).copied().unwrap_or(0.0),
+            )
+        })
         .collect();
     let kind = model.kind(q.title);
     for (i, &x) in a.iter().enumerate() {
@@ -835,7 +844,12 @@ fn candidates(model: &Model) -> usize {
 }
 
 /// The one-title benchmark: the model (and its variants), TF-IDF and popularity.
-fn one_title(out: &mut String, bundle: &Bundle, have_details: bool, args: &EvalArgs) -> anyhow::Result<()> {
+fn one_title(
+    out: &mut String,
+    bundle: &Bundle,
+    have_details: bool,
+    args: &EvalArgs,
+) -> anyhow::Result<()> {
     let catalog = &bundle.body.catalog;
     let model = Model::build(catalog, &Weights::default());
     let (names, queries) = read_queries(&args.histories, catalog, &model, out)?;
@@ -861,7 +875,12 @@ fn one_title(out: &mut String, bundle: &Bundle, have_details: bool, args: &EvalA
     let (tf, seen) = score_one(names.len(), &queries, |q| {
         tfidf_list(&base, catalog, &model, q)
     });
-    row(out, "TF-IDF (original system)", &total_of(&tf, None), cov(&seen));
+    row(
+        out,
+        "TF-IDF (original system)",
+        &total_of(&tf, None),
+        cov(&seen),
+    );
     let (pop, seen) = score_one(names.len(), &queries, |q| popular_one(&model, catalog, q));
     row(out, "popularity", &total_of(&pop, None), cov(&seen));
     if !args.tune {
@@ -896,7 +915,10 @@ fn one_title(out: &mut String, bundle: &Bundle, have_details: bool, args: &EvalA
             }
         }
         None => {
-            let _ = writeln!(out, "  audience term not tried: no details.bin beside the bundle");
+            let _ = writeln!(
+                out,
+                "  audience term not tried: no details.bin beside the bundle"
+            );
         }
     }
     let mut variants: Vec<Variant> = [0.0f32, 0.1, 0.25, 0.4, 0.6, 0.8]
@@ -951,7 +973,13 @@ fn one_title(out: &mut String, bundle: &Bundle, have_details: bool, args: &EvalA
             "    {:>5.2} {:>5.2}({:<9}) {hr:.3} {rec:.3} {ndcg:.4} {c:.3}",
             v.prior,
             v.audience,
-            if v.audience == 0.0 { "-" } else if v.weeks { "cntry×wk" } else { "country" }
+            if v.audience == 0.0 {
+                "-"
+            } else if v.weeks {
+                "cntry×wk"
+            } else {
+                "country"
+            }
         );
     }
     // Leave-one-history-out: each history is scored with the variant chosen on the other
@@ -1049,13 +1077,11 @@ mod tests {
         let import = Import::new(HISTORY.as_bytes(), None, &resolver).expect("reads");
         let qs = one_title_queries(0, &import, &model);
         let truth = |t: &str| {
-            qs.iter()
-                .find(|q| q.title == idx(&c, t))
-                .map(|q| {
-                    let mut v: Vec<usize> = q.truth.iter().copied().collect();
-                    v.sort_unstable();
-                    v
-                })
+            qs.iter().find(|q| q.title == idx(&c, t)).map(|q| {
+                let mut v: Vec<usize> = q.truth.iter().copied().collect();
+                v.sort_unstable();
+                v
+            })
         };
         assert_eq!(truth("Dark"), Some(vec![idx(&c, "The Crown")]));
         assert_eq!(truth("The Crown"), Some(vec![idx(&c, "Dark")]));
