@@ -109,6 +109,10 @@ pub fn TitleCard(
     /// Why a refinement picked it (the LLM's sentence or the refiner's labels), if it did.
     #[prop(optional)]
     reasons: Vec<String>,
+    /// "Because you watched …" for results from an imported viewing history.
+    /// Empty when there is none.
+    #[prop(optional)]
+    because: String,
 ) -> impl IntoView {
     let data = use_data();
     let seen = expect_context::<Seen>();
@@ -175,6 +179,7 @@ pub fn TitleCard(
                 {trailer}
             </p>
             {reasons_view}
+            {(!because.is_empty()).then(|| view! { <p class="because small">{because}</p> })}
             {chips_view}
             <div class="card-actions">
                 <button class="ghost seen-toggle" aria-pressed=move || is_seen.get().to_string()
