@@ -62,7 +62,9 @@ pub fn stats(data: &AppData, l: &Loaded) -> Stats {
     let mut months: BTreeMap<(u16, u8), (u32, u32)> = BTreeMap::new();
     let mut genres: HashMap<String, u32> = HashMap::new();
     let mut shows: HashMap<usize, u32> = HashMap::new();
-    let mut binge: HashMap<(Day, u32), u32> = HashMap::new();
+    // Keyed by show (catalog title, else the name read): each episode row has its own
+    // resolution, so the resolution index would count every episode apart.
+    let mut binge: HashMap<(Day, Result<usize, u32>), u32> = HashMap::new();
     let mut seconds = 0u64;
     for (i, e) in imp.history.entries.iter().enumerate() {
         let r = imp.resolved.get(i).copied().unwrap_or(0);
@@ -71,7 +73,8 @@ pub fn stats(data: &AppData, l: &Loaded) -> Stats {
         if episode {
             s.episodes += 1;
             m.0 += 1;
-            *binge.entry((e.day, r)).or_default() += 1;
+            let show = imp.title_of(i).ok_or(r);
+            *binge.entry((e.day, show)).or_default() += 1;
         } else {
             s.other += 1;
             m.1 += 1;
@@ -124,17 +127,12 @@ pub fn stats(data: &AppData, l: &Loaded) -> Stats {
     let mut binges: Vec<(Day, String, u32)> = binge
         .into_iter()
         .filter(|&(_, n)| n >= BINGE_EPISODES)
-        .map(|((day, r), n)| {
-            let name = imp
-                .names
-                .get(r as usize)
-                .map(|x| {
-                    x.title
-                        .and_then(|t| cat.titles.get(t))
-                        .map_or_else(|| x.name.clone(), |t| t.title.clone())
-                })
-                .unwrap_or_default();
-            (day, name, n)
+        .map(|((day, show), n)| {
+            let name = match show {
+                Ok(t) => cat.titles.get(t).map(|t| t.title.clone()),
+                Err(r) => imp.names.get(r as usize).map(|x| x.name.clone()),
+            };
+            (day, name.unwrap_or_default(), n)
         })
         .collect();
     binges.sort_by(|a, b| b.2.cmp(&a.2).then(b.0.cmp(&a.0)).then(a.1.cmp(&b.1)));
