@@ -1151,9 +1151,15 @@ async fn viewing_history_import_recommends_privately_and_forgets() -> anyhow::Re
     open(&c, &format!("http://{addr}/")).await?;
     wait_results(&c, 30).await?;
     let search_before = js(&c, "return location.search;").await?;
-    let privacy = js(&c, "return document.querySelector('#history-privacy').textContent;").await?;
+    let privacy = js(
+        &c,
+        "return document.querySelector('#history-privacy').textContent;",
+    )
+    .await?;
     assert!(
-        privacy.as_str().is_some_and(|s| s.contains("never uploaded")),
+        privacy
+            .as_str()
+            .is_some_and(|s| s.contains("never uploaded")),
         "privacy sentence: {privacy}"
     );
 
@@ -1161,18 +1167,33 @@ async fn viewing_history_import_recommends_privately_and_forgets() -> anyhow::Re
     let file = dir.path().join("NetflixViewingHistory.csv");
     std::fs::write(&file, HISTORY_CSV)?;
     // Remembered on this device only because the viewer ticks it.
-    c.find(Locator::Css("#history-remember")).await?.click().await?;
+    c.find(Locator::Css("#history-remember"))
+        .await?
+        .click()
+        .await?;
     upload_history(&c, &file).await?;
     let s = history_summary(&c).await?;
     println!("hand-written history: {s}");
     assert_eq!(
-        (&s["rows"], &s["matched"], &s["titles"], &s["unmatched"], &s["skipped"]),
+        (
+            &s["rows"],
+            &s["matched"],
+            &s["titles"],
+            &s["unmatched"],
+            &s["skipped"]
+        ),
         (&json!(11), &json!(8), &json!(4), &json!(1), &json!(2)),
         "summary {s}"
     );
-    let unmatched = js(&c, "return document.querySelector('#history-unmatched').textContent;").await?;
+    let unmatched = js(
+        &c,
+        "return document.querySelector('#history-unmatched').textContent;",
+    )
+    .await?;
     assert!(
-        unmatched.as_str().is_some_and(|t| t.contains("Qwxz Nonexistent")),
+        unmatched
+            .as_str()
+            .is_some_and(|t| t.contains("Qwxz Nonexistent")),
         "unmatched list: {unmatched}"
     );
     let watched = ["Stranger Things", "The Crown", "Narcos", "Bird Box"];
@@ -1183,7 +1204,10 @@ async fn viewing_history_import_recommends_privately_and_forgets() -> anyhow::Re
     .await?;
     assert!(!cards.is_empty(), "no results from the history");
     for w in watched {
-        assert!(!cards.iter().any(|t| t == w), "watched {w} among results {cards:?}");
+        assert!(
+            !cards.iter().any(|t| t == w),
+            "watched {w} among results {cards:?}"
+        );
     }
     let because = strings(
         &c,
@@ -1200,21 +1224,46 @@ async fn viewing_history_import_recommends_privately_and_forgets() -> anyhow::Re
 
     // Your Netflix, reached from the header link; its charts render.
     c.find(Locator::Css("#nav-you")).await?.click().await?;
-    wait_js(&c, "return document.querySelectorAll('.chart canvas').length >= 2;", 30).await?;
-    let figures = js(&c, "return document.querySelector('#you-figures').textContent;").await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('.chart canvas').length >= 2;",
+        30,
+    )
+    .await?;
+    let figures = js(
+        &c,
+        "return document.querySelector('#you-figures').textContent;",
+    )
+    .await?;
     assert!(
-        figures.as_str().is_some_and(|t| t.contains("4 titles") && t.contains("7 episodes")),
+        figures
+            .as_str()
+            .is_some_and(|t| t.contains("4 titles") && t.contains("7 episodes")),
         "figures: {figures}"
     );
-    let binges = strings(&c, "return Array.from(document.querySelectorAll('#you-binges li')).map(e => e.textContent);").await?;
-    assert_eq!(binges, vec!["2024-03-01: Stranger Things, 3 episodes".to_string()]);
-    assert!(page_errors(&c).await?.is_empty(), "{:?}", page_errors(&c).await?);
+    let binges = strings(
+        &c,
+        "return Array.from(document.querySelectorAll('#you-binges li')).map(e => e.textContent);",
+    )
+    .await?;
+    assert_eq!(
+        binges,
+        vec!["2024-03-01: Stranger Things, 3 episodes".to_string()]
+    );
+    assert!(
+        page_errors(&c).await?.is_empty(),
+        "{:?}",
+        page_errors(&c).await?
+    );
     screenshot(&c, "history-you").await?;
 
     // Remembered: a reload reads it again. Forgotten: a reload restores nothing.
     open(&c, &format!("http://{addr}/")).await?;
     history_summary(&c).await?;
-    c.find(Locator::Css("#history-forget")).await?.click().await?;
+    c.find(Locator::Css("#history-forget"))
+        .await?
+        .click()
+        .await?;
     open(&c, &format!("http://{addr}/")).await?;
     wait_results(&c, 30).await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -1223,18 +1272,30 @@ async fn viewing_history_import_recommends_privately_and_forgets() -> anyhow::Re
         "return [!!document.querySelector('#history-summary'), !!document.querySelector('#nav-you'), !!document.querySelector('#history-forget'), Object.keys(localStorage).filter(k => k.startsWith('wtw.history')), document.querySelector('#history-remember').checked];",
     )
     .await?;
-    assert_eq!(left, json!([false, false, false, [], false]), "after forget");
+    assert_eq!(
+        left,
+        json!([false, false, false, [], false]),
+        "after forget"
+    );
 
     // A real export, read in place: its match rate, and file chosen → first results.
-    let real = workspace_root().join("../shared/data/viewing_histories/history-11.csv");
-    if real.is_file() {
+    // The snapshot as the builder finds it ($WTW_DATA, else beside the checkout); the
+    // browser wants a canonical path.
+    let snapshot = std::env::var_os("WTW_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared/data"));
+    let real = snapshot.join("viewing_histories/history-11.csv");
+    if let Ok(real) = std::fs::canonicalize(&real) {
         let ms = upload_history(&c, &real).await?;
         let s = history_summary(&c).await?;
         println!(
             "real export history-11.csv: {} rows, {} matched ({:.1}%), {} titles; file chosen → first results {ms:.0} ms",
             s["rows"], s["matched"], 100.0 * s["rate"].as_f64().unwrap_or(0.0), s["titles"]
         );
-        assert!(s["rate"].as_f64().is_some_and(|r| r > 0.5), "match rate {s}");
+        assert!(
+            s["rate"].as_f64().is_some_and(|r| r > 0.5),
+            "match rate {s}"
+        );
         wait_results(&c, 10).await?;
     } else {
         println!("no snapshot at {}: real export skipped", real.display());
@@ -1246,7 +1307,12 @@ async fn viewing_history_import_recommends_privately_and_forgets() -> anyhow::Re
     open(&phone, &format!("http://{addr}/")).await?;
     upload_history(&phone, &file).await?;
     phone.find(Locator::Css("#nav-you")).await?.click().await?;
-    wait_js(&phone, "return document.querySelectorAll('.chart canvas').length >= 2;", 30).await?;
+    wait_js(
+        &phone,
+        "return document.querySelectorAll('.chart canvas').length >= 2;",
+        30,
+    )
+    .await?;
     let over = js(
         &phone,
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
