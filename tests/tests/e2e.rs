@@ -1286,8 +1286,15 @@ async fn viewing_history_import_recommends_privately_and_forgets() -> anyhow::Re
         .unwrap_or_else(|| workspace_root().join("../shared/data"));
     let real = snapshot.join("viewing_histories/history-11.csv");
     if let Ok(real) = std::fs::canonicalize(&real) {
+        let warm_before = js(&c, "return window.__historyResolverMs !== undefined;").await?;
         let ms = upload_history(&c, &real).await?;
         let s = history_summary(&c).await?;
+        let phases = js(
+            &c,
+            "return {resolver_build: window.__historyResolverMs, read_and_resolve: window.__historyReadMs, summary_and_profile: window.__historySummaryMs};",
+        )
+        .await?;
+        println!("real export phases (ms): {phases}; resolver built before the file was chosen: {warm_before}");
         println!(
             "real export history-11.csv: {} rows, {} matched ({:.1}%), {} titles; file chosen → first results {ms:.0} ms",
             s["rows"], s["matched"], 100.0 * s["rate"].as_f64().unwrap_or(0.0), s["titles"]
