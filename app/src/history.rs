@@ -227,7 +227,7 @@ pub fn load(
     }
     .map_err(|e| format!("{name}: {e}."))?;
     let t_read = crate::api::now_ms();
-    let summary = import.summary(Some(data.search()), MAX_UNMATCHED);
+    let summary = import.summary(None, MAX_UNMATCHED);
     let watched = profile::watched(&import, None);
     set_global("__historyReadMs", t_read - t0);
     set_global("__historySummaryMs", crate::api::now_ms() - t_read);
@@ -415,7 +415,6 @@ fn SummaryView(l: Arc<Loaded>, on_profile: Callback<String>) -> impl IntoView {
     let data = use_data();
     let h = expect_context::<HistoryCtx>();
     let s = &l.summary;
-    let cat = data.catalog();
     let profiles = l.import.history.profiles.clone();
     let chooser = (profiles.len() > 1).then(|| {
         let chosen = l.profile.clone().unwrap_or_default();
@@ -435,31 +434,46 @@ fn SummaryView(l: Arc<Loaded>, on_profile: Callback<String>) -> impl IntoView {
         .iter()
         .map(|(r, n)| format!("{n} {}", r.label()))
         .collect();
+    // Suggestions are searched only when the list is opened: a search per unmatched name
+    // costs about as much as reading the whole file, and most viewers never look.
     let unmatched = (!s.unmatched.is_empty()).then(|| {
-        let items = s
+        let open = RwSignal::new(false);
+        let names: Vec<(String, usize)> = s
             .unmatched
             .iter()
-            .map(|u| {
-                let sugg: Vec<String> = u
-                    .suggestions
+            .map(|u| (u.name.clone(), u.rows))
+            .collect();
+        let n = names.len();
+        let d = data.clone();
+        let items = move || {
+            open.get().then(|| {
+                let cat = d.catalog();
+                names
                     .iter()
-                    .filter_map(|&i| cat.titles.get(i))
-                    .map(|t| match t.year {
-                        Some(y) => format!("{} ({y})", t.title),
-                        None => t.title.clone(),
+                    .map(|(name, rows)| {
+                        let sugg: Vec<String> = d
+                            .search()
+                            .titles(name, 3)
+                            .into_iter()
+                            .filter_map(|(i, _)| cat.titles.get(i))
+                            .map(|t| match t.year {
+                                Some(y) => format!("{} ({y})", t.title),
+                                None => t.title.clone(),
+                            })
+                            .collect();
+                        let text = if sugg.is_empty() {
+                            format!("{name} ({rows} rows)")
+                        } else {
+                            format!("{name} ({rows} rows): closest {}", sugg.join("; "))
+                        };
+                        view! { <li>{text}</li> }
                     })
-                    .collect();
-                let text = if sugg.is_empty() {
-                    format!("{} ({} rows)", u.name, u.rows)
-                } else {
-                    format!("{} ({} rows): closest {}", u.name, u.rows, sugg.join("; "))
-                };
-                view! { <li>{text}</li> }
+                    .collect_view()
             })
-            .collect_view();
+        };
         view! {
-            <details id="history-unmatched">
-                <summary>{format!("Unmatched titles ({})", s.unmatched.len())}</summary>
+            <details id="history-unmatched" on:toggle=move |_| open.set(true)>
+                <summary>{format!("Unmatched titles ({n})")}</summary>
                 <ul class="small">{items}</ul>
             </details>
         }
