@@ -1185,9 +1185,13 @@ async fn viewing_history_import_recommends_privately_and_forgets() -> anyhow::Re
         (&json!(11), &json!(8), &json!(4), &json!(1), &json!(2)),
         "summary {s}"
     );
-    let unmatched = js(
+    // Opened by keyboard: the suggestions are searched only then.
+    let summary = c.find(Locator::Css("#history-unmatched summary")).await?;
+    summary.send_keys(" ").await?;
+    let unmatched = wait_js(
         &c,
-        "return document.querySelector('#history-unmatched').textContent;",
+        "return document.querySelector('#history-unmatched li') && document.querySelector('#history-unmatched').textContent;",
+        10,
     )
     .await?;
     assert!(
