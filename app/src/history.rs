@@ -499,3 +499,23 @@ fn SummaryView(l: Arc<Loaded>, on_profile: Callback<String>) -> impl IntoView {
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{from_storage_text, to_storage_text};
+
+    #[test]
+    fn stored_bytes_round_trip_any_encoding() {
+        // UTF-16 BOM, Windows-1252 "é", NUL and every other byte value.
+        let bytes: Vec<u8> = (0..=255u8).chain([0xFF, 0xFE, 0xE9, 0]).collect();
+        let text = to_storage_text(&bytes);
+        assert_eq!(text.chars().count(), bytes.len());
+        assert_eq!(from_storage_text(&text), Some(bytes));
+    }
+
+    #[test]
+    fn foreign_stored_text_is_refused() {
+        assert_eq!(from_storage_text("Title,Date\n€"), None);
+        assert_eq!(from_storage_text(""), Some(Vec::new()));
+    }
+}
