@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::combobox::SearchBox;
+use crate::history::{HistoryCtx, ImportPanel};
 use crate::refine::RefineBox;
 use crate::state::{LastDiscover, Seen};
 use crate::ui::{use_data, TitleCard};
@@ -84,10 +85,17 @@ pub fn Discover() -> impl IntoView {
         s.to_query_for(&d, exclude)
     });
     let d = data.clone();
+    let hist = expect_context::<HistoryCtx>();
     let results = Memo::new(move |_| {
         let q = query.get();
+        let show_watched = hist.show_watched.get();
         let t0 = crate::api::now_ms();
-        let recs = recommend(&d.model, d.catalog(), &q);
+        // With an imported history the results come from what was watched; the URL
+        // query (and so the Refine box and a share link) never carries it.
+        let recs = match hist.loaded.get().filter(|l| !l.watched.is_empty()) {
+            Some(l) => crate::history::recommend(&d, &l, &q, show_watched),
+            None => recommend(&d.model, d.catalog(), &q),
+        };
         Results {
             recs,
             ms: crate::api::now_ms() - t0,
@@ -100,6 +108,9 @@ pub fn Discover() -> impl IntoView {
     Effect::new(move |_| {
         if results.with(|r| !r.recs.is_empty()) {
             mark_first_results();
+            if hist.active() {
+                crate::history::mark_results();
+            }
         }
     });
 
@@ -157,6 +168,7 @@ pub fn Discover() -> impl IntoView {
         </p>
         <div class="discover">
             <aside class="panel controls" aria-label="Your taste profile and filters">
+                <ImportPanel />
                 <SearchBox id="q" label="Search titles and people" on_pick />
                 {move || picked.get().map(|name| view! {
                     <p class="picked" id="picked">{format!("✓ Added {name} to your profile")}</p>
@@ -189,11 +201,14 @@ pub fn Discover() -> impl IntoView {
                         };
                         view! { <p class="empty" id="no-results" role="status">{advice}</p> }.into_any()
                     } else {
+                        let history = hist.active();
+                        let cat = data_empty.catalog();
                         view! {
                             <ol class="cards" id="results">
                                 {r.recs.into_iter().map(|rec| {
                                     let liked = query.with(|q| q.liked.clone());
-                                    view! { <TitleCard rec on_like liked /> }
+                                    let because = history.then(|| because_sentence(&rec.explanation.because_watched(cat))).flatten().unwrap_or_default();
+                                    view! { <TitleCard rec on_like liked because /> }
                                 }).collect_view()}
                             </ol>
                         }.into_any()
@@ -220,7 +235,9 @@ fn ResultsHeader(
     view! {
         <div class="results-head">
             <h2 id="results-h" tabindex="-1">
-                {move || if st.with(|s| s.liked.is_empty()) {
+                {move || if expect_context::<HistoryCtx>().active() {
+                    "From your Netflix history".to_string()
+                } else if st.with(|s| s.liked.is_empty()) {
                     "Popular and well rated".to_string()
                 } else {
                     "Recommended for your profile".to_string()
@@ -483,6 +500,13 @@ fn wide_screen() -> bool {
         .and_then(|w| w.inner_width().ok())
         .and_then(|v| v.as_f64())
         .is_some_and(|w| w > 860.0)
+}
+
+/// "Because you watched A, B" from the engine's lower-case phrase; `None` when empty.
+fn because_sentence(phrase: &str) -> Option<String> {
+    let mut c = phrase.chars();
+    let first = c.next()?;
+    Some(first.to_uppercase().chain(c).collect())
 }
 
 /// Sets `window.__firstResultsMs` (ms since navigation start) the first time results show.

@@ -10,12 +10,14 @@ pub mod charts;
 pub mod combobox;
 pub mod data;
 pub mod discover;
+pub mod history;
 pub mod refine;
 pub mod state;
 pub mod title;
 pub mod trends;
 pub mod ui;
 pub mod url;
+pub mod you;
 
 use std::sync::Arc;
 
@@ -59,6 +61,8 @@ pub fn App() -> impl IntoView {
     let state = RwSignal::new(LoadState::Loading(0, None));
     provide_context(Seen::load());
     provide_context(LastDiscover::load());
+    let history = history::HistoryCtx::new();
+    provide_context(history);
     leptos::task::spawn_local(async move {
         let progress =
             move |got: u64, total: Option<u64>| state.set(LoadState::Loading(got, total));
@@ -99,6 +103,7 @@ pub fn App() -> impl IntoView {
                     <A href="/">"Discover"</A>
                     <A href="/trends">"Trends"</A>
                     <A href="/data">"Model & data"</A>
+                    {move || history.loaded.with(Option::is_some).then(|| view! { <A href="/you" attr:id="nav-you">"Your Netflix"</A> })}
                 </nav>
             </header>
             <main id="main">
@@ -138,6 +143,8 @@ fn announce_ready() {
 /// The routes, once the data is ready.
 #[component]
 fn Pages() -> impl IntoView {
+    // A history remembered on this device is read again once the catalog is there.
+    expect_context::<history::HistoryCtx>().restore(&ui::use_data());
     view! {
         <Routes fallback=|| view! { <p class="empty">"No such page. "<A href="/">"Go to Discover"</A></p> }>
             <Route path=path!("/") view=discover::Discover />
@@ -145,6 +152,7 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/trends") view=trends::TrendsPage />
             <Route path=path!("/data") view=data::DataPage />
             <Route path=path!("/bench") view=bench::BenchPage />
+            <Route path=path!("/you") view=you::YouPage />
         </Routes>
     }
 }

@@ -244,6 +244,10 @@ pub fn TitleCard(
     /// The liked titles behind the list, so each explanation chip can name its title.
     #[prop(optional)]
     liked: Vec<usize>,
+    /// "Because you watched …" for results from an imported viewing history.
+    /// Empty when there is none.
+    #[prop(optional)]
+    because: String,
 ) -> impl IntoView {
     let data = use_data();
     let seen = expect_context::<Seen>();
@@ -367,6 +371,7 @@ pub fn TitleCard(
                 {trailer}
             </p>
             {reasons_view}
+            {(!because.is_empty()).then(|| view! { <p class="because small">{because}</p> })}
             {chips_view}
             <div class="card-actions">
                 <button class="ghost seen-toggle" aria-pressed=move || is_seen.get().to_string()
