@@ -8,6 +8,8 @@
 //! inputs that got further (a body whose lengths now parse, a request that now validates)
 //! as parents of later mutations.
 
+pub mod sources;
+
 use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -713,6 +715,9 @@ pub fn target(name: &str, seeds: Option<&Seeds>) -> anyhow::Result<Box<dyn Targe
         "feedback" => Box::new(FeedbackTarget::new(need()?)),
         "request" => Box::new(RequestTarget),
         "answer" => Box::new(AnswerTarget::default()),
+        "top10" => Box::new(sources::Top10Target),
+        "catalog" => Box::new(sources::CatalogTarget),
+        "xlsx" => Box::new(sources::XlsxTarget),
         "history" => Box::new(HistoryTarget::new(
             &seeds.map(|s| s.catalog.clone()).unwrap_or_default(),
         )),

@@ -197,9 +197,39 @@ fn sheet_kind(name: &str) -> Option<Option<Kind>> {
     }
 }
 
+/// Most rows a report sheet may have (the real ones have under 20,000).
+pub const MAX_SHEET_ROWS: u32 = 200_000;
+/// Most columns a report sheet may have (the real ones have 7).
+pub const MAX_SHEET_COLUMNS: u32 = 64;
+
 /// Reads one report workbook (bytes in memory; `path` names it in errors and gives the
-/// half-year).
+/// half-year). A workbook that makes the xlsx library panic (the fuzzer found cell
+/// references whose row number overflows calamine 0.38's arithmetic) is a fatal error
+/// naming the file, like any other unreadable workbook, never a crash of the build.
 pub fn read_xlsx(
+    path: &Path,
+    bytes: Vec<u8>,
+    log: &mut SourceLog,
+) -> Result<Vec<EngagementRow>, FatalError> {
+    let mut scratch = log.clone();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_xlsx_inner(path, bytes, &mut scratch)
+    }));
+    match result {
+        Ok(rows) => {
+            *log = scratch;
+            rows
+        }
+        Err(_) => Err(FatalError::new(
+            path,
+            1,
+            1,
+            "not a readable xlsx workbook: the xlsx reader failed on malformed content",
+        )),
+    }
+}
+
+fn read_xlsx_inner(
     path: &Path,
     bytes: Vec<u8>,
     log: &mut SourceLog,
@@ -239,6 +269,34 @@ pub fn read_xlsx(
     for (sheet, kind) in sheets {
         if single && kind.is_some() {
             continue;
+        }
+        // `worksheet_range` allocates every cell from the first used one to the last: a
+        // hostile cell reference far down the sheet would ask for terabytes (the fuzzer's
+        // xlsx target found it). Stream the cells first and refuse an implausible extent.
+        let (mut max_row, mut max_col) = (0u32, 0u32);
+        {
+            let mut cells = wb.worksheet_cells_reader(&sheet).map_err(|e| {
+                FatalError::new(path, 1, 1, format!("sheet {sheet:?}: cannot be read: {e}"))
+            })?;
+            while let Some(cell) = cells.next_cell().map_err(|e| {
+                FatalError::new(path, 1, 1, format!("sheet {sheet:?}: cannot be read: {e}"))
+            })? {
+                let (r, c) = cell.get_position();
+                max_row = max_row.max(r);
+                max_col = max_col.max(c);
+            }
+        }
+        if max_row > MAX_SHEET_ROWS || max_col > MAX_SHEET_COLUMNS {
+            return Err(FatalError::new(
+                path,
+                u64::from(max_row) + 1,
+                u64::from(max_col) + 1,
+                format!(
+                    "sheet {sheet:?}: a cell at row {} column {} is beyond any engagement report (at most {MAX_SHEET_ROWS} rows, {MAX_SHEET_COLUMNS} columns)",
+                    u64::from(max_row) + 1,
+                    u64::from(max_col) + 1
+                ),
+            ));
         }
         let range = wb.worksheet_range(&sheet).map_err(|e| {
             FatalError::new(path, 1, 1, format!("sheet {sheet:?}: cannot be read: {e}"))
