@@ -386,7 +386,7 @@ fn progress(steps: u64) -> indicatif::ProgressBar {
     bar
 }
 
-/// Today's date in UTC, `YYYY-MM-DD` (civil-from-days, so no date crate is needed).
+/// Today's date in UTC, `YYYY-MM-DD`.
 pub fn today_utc() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -394,18 +394,11 @@ pub fn today_utc() -> String {
     civil_date((secs / 86_400) as i64)
 }
 
-/// The date `days` after 1970-01-01 (Howard Hinnant's algorithm).
+/// The date `days` after 1970-01-01, through the engine's one calendar
+/// (`engine::history::Day`).
 pub fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    // Years 0..=9999 are all a `YYYY-MM-DD` can say; the clamp keeps the arithmetic in range.
+    engine::history::Day::from_days(days.clamp(-719_468, 2_932_896) as i32).to_string()
 }
 
 /// Reads the current copy of `file` (live, else snapshot), `None` when absent.
