@@ -5,19 +5,12 @@
 //! what the user saw and back/forward work.
 
 pub mod api;
-pub mod bench;
-pub mod charts;
-pub mod combobox;
-pub mod data;
-pub mod discover;
+pub mod components;
 pub mod history;
-pub mod refine;
+pub mod pages;
 pub mod state;
-pub mod title;
-pub mod trends;
 pub mod ui;
 pub mod url;
-pub mod you;
 
 use std::sync::Arc;
 
@@ -147,12 +140,12 @@ fn Pages() -> impl IntoView {
     expect_context::<history::HistoryCtx>().restore(&ui::use_data());
     view! {
         <Routes fallback=|| view! { <p class="empty">"No such page. "<A href="/">"Go to Discover"</A></p> }>
-            <Route path=path!("/") view=discover::Discover />
-            <Route path=path!("/title/:id") view=title::TitlePage />
-            <Route path=path!("/trends") view=trends::TrendsPage />
-            <Route path=path!("/data") view=data::DataPage />
-            <Route path=path!("/bench") view=bench::BenchPage />
-            <Route path=path!("/you") view=you::YouPage />
+            <Route path=path!("/") view=pages::discover::Discover />
+            <Route path=path!("/title/:id") view=pages::title::TitlePage />
+            <Route path=path!("/trends") view=pages::trends::TrendsPage />
+            <Route path=path!("/data") view=pages::data::DataPage />
+            <Route path=path!("/bench") view=pages::bench::BenchPage />
+            <Route path=path!("/you") view=pages::you::YouPage />
         </Routes>
     }
 }

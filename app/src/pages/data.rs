@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use charming::datatype::CompositeValue;
 use leptos::prelude::*;
 
-use crate::charts::{build, Chart};
+use crate::components::charts::{build, Chart};
 use crate::ui::{compact, thousands, use_data};
 
 /// The Model and data page (`/data`).

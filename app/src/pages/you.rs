@@ -10,7 +10,7 @@ use engine::Kind;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::charts::{build, Chart};
+use crate::components::charts::{build, Chart};
 use crate::history::{HistoryCtx, Loaded};
 use crate::state::AppData;
 use crate::ui::{thousands, title_href, use_data};

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::charts::{build, Chart};
+use crate::components::charts::{build, Chart};
 use crate::state::LastDiscover;
 use crate::ui::{thousands, use_data, TitleCard, WithDetails};
 use crate::url::DiscoverState;

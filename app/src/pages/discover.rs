@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
-use crate::combobox::SearchBox;
+use crate::components::combobox::SearchBox;
+use crate::components::refine::RefineBox;
 use crate::history::{HistoryCtx, ImportPanel};
-use crate::refine::RefineBox;
 use crate::state::{LastDiscover, Seen};
 use crate::ui::{use_data, TitleCard};
 use crate::url::DiscoverState;

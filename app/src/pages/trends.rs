@@ -18,8 +18,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
-use crate::charts::{build, Chart};
-use crate::combobox::SearchBox;
+use crate::components::charts::{build, Chart};
+use crate::components::combobox::SearchBox;
 use crate::state::AppData;
 use crate::ui::{compact, thousands, title_href, use_data, WithDetails};
 use crate::url::query_string;
@@ -542,7 +542,7 @@ fn MostWatched() -> impl IntoView {
                 if let Ok(p) = event_target_value(&ev).parse::<u8>() { chosen.set(p); }
             }>
                 {periods.iter().enumerate().rev().map(|(i, p)| view! {
-                    <option value=i.to_string() selected=i == last>{crate::title::half_year(p)}</option>
+                    <option value=i.to_string() selected=i == last>{crate::pages::title::half_year(p)}</option>
                 }).collect_view()}
             </select>
         </label>
