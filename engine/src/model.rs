@@ -322,6 +322,188 @@ fn push_block(out: &mut SparseVec, block: &mut Vec<(u32, f32)>, weight: f32) {
     block.clear();
 }
 
+/// Document frequencies of every feature kind, counted once over the catalog: the IDF of
+/// each block and the "in at least two titles" rule for people, terms and countries read
+/// them.
+struct DocFreq {
+    genres: Vec<u32>,
+    directors: Vec<u32>,
+    /// Only the first `cast_max` billed names of each title count.
+    cast: Vec<u32>,
+    countries: Vec<u32>,
+    terms: Vec<u32>,
+}
+
+/// Counts in how many titles each genre, person, country and description term appears.
+fn document_frequencies(catalog: &Catalog, terms: &TermIndex, cast_max: usize) -> DocFreq {
+    let mut df = DocFreq {
+        genres: vec![0u32; catalog.genres.len()],
+        directors: vec![0u32; catalog.people.len()],
+        cast: vec![0u32; catalog.people.len()],
+        countries: vec![0u32; catalog.countries.len()],
+        terms: vec![0u32; terms.words.len()],
+    };
+    let bump = |counts: &mut Vec<u32>, id: u32| {
+        if let Some(d) = counts.get_mut(id as usize) {
+            *d += 1;
+        }
+    };
+    for t in &catalog.titles {
+        for &g in &t.genres {
+            bump(&mut df.genres, g);
+        }
+        for &p in &t.directors {
+            bump(&mut df.directors, p);
+        }
+        for &p in t.cast.iter().take(cast_max) {
+            bump(&mut df.cast, p);
+        }
+        for &c in &t.countries {
+            bump(&mut df.countries, c);
+        }
+    }
+    // Term ids repeat within a title (once per occurrence, sorted): count each run once.
+    for ids in &terms.per_title {
+        for run in ids.chunk_by(|a, b| a == b) {
+            bump(&mut df.terms, run[0]);
+        }
+    }
+    df
+}
+
+/// What turning one title into its vector needs, shared by every title of a build.
+struct Vectorizer<'a> {
+    weights: &'a Weights,
+    df: &'a DocFreq,
+    /// Number of titles (the IDF's document count).
+    n: usize,
+    offsets: [u32; 8],
+    /// A vector is divided by at least this norm (see [`EVIDENCE_FLOOR`]).
+    evidence_floor: f32,
+}
+
+impl Vectorizer<'_> {
+    fn off(&self, b: Block) -> u32 {
+        self.offsets[b.pos()]
+    }
+
+    /// Writes title `t`'s vector (with `term_ids`, its description terms) into `v`, block
+    /// by block; `block` is a scratch buffer reused across titles.
+    fn title_vector(
+        &self,
+        t: &Title,
+        term_ids: &[u32],
+        v: &mut SparseVec,
+        block: &mut Vec<(u32, f32)>,
+    ) {
+        let (w, df, n) = (self.weights, self.df, self.n);
+        v.clear();
+        block.extend(
+            t.genres
+                .iter()
+                .filter(|&&g| (g as usize) < df.genres.len())
+                .map(|&g| (self.off(Block::Genres) + g, idf(n, df.genres[g as usize]))),
+        );
+        push_block(v, block, w.genres);
+        block.extend(
+            t.directors
+                .iter()
+                .filter(|&&p| df.directors.get(p as usize).is_some_and(|&d| d >= 2))
+                .map(|&p| {
+                    (
+                        self.off(Block::Directors) + p,
+                        idf(n, df.directors[p as usize]),
+                    )
+                }),
+        );
+        push_block(v, block, w.directors);
+        let mut billing = 1.0f32;
+        for &p in t.cast.iter().take(usize::from(w.cast_max)) {
+            if df.cast.get(p as usize).is_some_and(|&d| d >= 2) {
+                block.push((
+                    self.off(Block::Cast) + p,
+                    billing * idf(n, df.cast[p as usize]),
+                ));
+            }
+            billing *= w.cast_decay;
+        }
+        push_block(v, block, w.cast);
+        for run in term_ids.chunk_by(|a, b| a == b) {
+            let id = run[0];
+            if (id as usize) < df.terms.len() {
+                let tf = 1.0 + (run.len() as f32).ln();
+                block.push((
+                    self.off(Block::Terms) + id,
+                    tf * idf(n, df.terms[id as usize]),
+                ));
+            }
+        }
+        push_block(v, block, w.terms);
+        block.extend(
+            t.countries
+                .iter()
+                .filter(|&&c| df.countries.get(c as usize).is_some_and(|&d| d >= 2))
+                .map(|&c| {
+                    (
+                        self.off(Block::Countries) + c,
+                        idf(n, df.countries[c as usize]),
+                    )
+                }),
+        );
+        push_block(v, block, w.countries);
+        let kind = match t.kind {
+            Kind::Movie => 0,
+            Kind::Show => 1,
+        };
+        block.push((self.off(Block::Kind) + kind, 1.0));
+        push_block(v, block, w.kind);
+        if let Some(y) = t.year {
+            let era = self.off(Block::Era);
+            let bin = (u32::from(y.saturating_sub(ERA_START) / ERA_BIN)).min(ERA_BINS - 1);
+            // A triangular kernel: same bin 1.0, neighbouring bins 0.67, two apart 0.17.
+            block.push((era + bin, 1.0));
+            if bin > 0 {
+                block.push((era + bin - 1, 0.5));
+            }
+            if bin + 1 < ERA_BINS {
+                block.push((era + bin + 1, 0.5));
+            }
+            push_block(v, block, w.era);
+        }
+        normalize_with_floor(v, self.evidence_floor);
+    }
+}
+
+/// The type and era entries of a title's vector (features from `split` on), packed.
+fn mods_of(v: &[(u32, f32)], split: u32) -> Mods {
+    let mut m = Mods {
+        era_bin: u8::MAX,
+        ..Mods::default()
+    };
+    let tail = &v[v.partition_point(|e| e.0 < split)..];
+    let era_entries: Vec<(u32, f32)> = tail
+        .iter()
+        .filter_map(|&(f, x)| {
+            let local = f - split;
+            if local < 2 {
+                m.kind = local as u8;
+                m.kind_val = x;
+                None
+            } else {
+                Some((local - 2, x))
+            }
+        })
+        .collect();
+    // The centre bin has the largest value (1.0 before scaling).
+    if let Some(&(centre, _)) = era_entries.iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
+        m.era_bin = centre as u8;
+        for (b, x) in era_entries {
+            m.era[(b + 1 - centre) as usize] = x;
+        }
+    }
+    m
+}
+
 impl Model {
     /// Builds vectors, index and prior for every title of `catalog`.
     pub fn build(catalog: &Catalog, weights: &Weights) -> Model {
@@ -333,57 +515,7 @@ impl Model {
             .zip(&terms.per_title)
             .map(|(t, terms)| metadata_rule(t, !terms.is_empty()))
             .collect();
-
-        // Document frequencies of the categorical features.
-        let mut genre_df = vec![0u32; catalog.genres.len()];
-        let mut director_df = vec![0u32; catalog.people.len()];
-        let mut cast_df = vec![0u32; catalog.people.len()];
-        let mut country_df = vec![0u32; catalog.countries.len()];
-        let cast_max = usize::from(weights.cast_max);
-        // A title's vector is divided by at least this norm (see `EVIDENCE_FLOOR`).
-        let evidence_floor = (EVIDENCE_FLOOR
-            * (weights.genres
-                + weights.directors
-                + weights.cast
-                + weights.terms
-                + weights.countries
-                + weights.kind
-                + weights.era))
-            .max(0.0)
-            .sqrt();
-        for t in &catalog.titles {
-            for &g in &t.genres {
-                if let Some(d) = genre_df.get_mut(g as usize) {
-                    *d += 1;
-                }
-            }
-            for &p in &t.directors {
-                if let Some(d) = director_df.get_mut(p as usize) {
-                    *d += 1;
-                }
-            }
-            for &p in t.cast.iter().take(cast_max) {
-                if let Some(d) = cast_df.get_mut(p as usize) {
-                    *d += 1;
-                }
-            }
-            for &c in &t.countries {
-                if let Some(d) = country_df.get_mut(c as usize) {
-                    *d += 1;
-                }
-            }
-        }
-        // Document frequency of each term (ids repeat within a title for its count).
-        let mut term_df = vec![0u32; terms.words.len()];
-        for ids in &terms.per_title {
-            for (k, &id) in ids.iter().enumerate() {
-                if k == 0 || ids[k - 1] != id {
-                    if let Some(d) = term_df.get_mut(id as usize) {
-                        *d += 1;
-                    }
-                }
-            }
-        }
+        let df = document_frequencies(catalog, &terms, usize::from(weights.cast_max));
         let term_words = terms.words.clone();
 
         let sizes = [
@@ -399,106 +531,26 @@ impl Model {
         for (i, s) in sizes.iter().enumerate() {
             offsets[i + 1] = offsets[i] + s;
         }
-        let off = |b: Block| offsets[b.pos()];
-
+        let full_weight: f32 = Block::ALL.iter().map(|&b| weights.block(b)).sum();
+        let vectorizer = Vectorizer {
+            weights,
+            df: &df,
+            n,
+            offsets,
+            evidence_floor: (EVIDENCE_FLOOR * full_weight).max(0.0).sqrt(),
+        };
         let mut vectors = Vec::with_capacity(n);
         let mut v: SparseVec = Vec::new();
         let mut block: Vec<(u32, f32)> = Vec::new();
-        for (ti, t) in catalog.titles.iter().enumerate() {
-            v.clear();
-            block.extend(
-                t.genres
-                    .iter()
-                    .filter(|&&g| (g as usize) < genre_df.len())
-                    .map(|&g| (off(Block::Genres) + g, idf(n, genre_df[g as usize]))),
-            );
-            push_block(&mut v, &mut block, weights.genres);
-            block.extend(
-                t.directors
-                    .iter()
-                    .filter(|&&p| director_df.get(p as usize).is_some_and(|&d| d >= 2))
-                    .map(|&p| (off(Block::Directors) + p, idf(n, director_df[p as usize]))),
-            );
-            push_block(&mut v, &mut block, weights.directors);
-            let mut billing = 1.0f32;
-            for &p in t.cast.iter().take(cast_max) {
-                if cast_df.get(p as usize).is_some_and(|&d| d >= 2) {
-                    block.push((off(Block::Cast) + p, billing * idf(n, cast_df[p as usize])));
-                }
-                billing *= weights.cast_decay;
-            }
-            push_block(&mut v, &mut block, weights.cast);
-            for run in terms.per_title[ti].chunk_by(|a, b| a == b) {
-                let id = run[0];
-                if (id as usize) < term_df.len() {
-                    let tf = 1.0 + (run.len() as f32).ln();
-                    block.push((off(Block::Terms) + id, tf * idf(n, term_df[id as usize])));
-                }
-            }
-            push_block(&mut v, &mut block, weights.terms);
-            block.extend(
-                t.countries
-                    .iter()
-                    .filter(|&&c| country_df.get(c as usize).is_some_and(|&d| d >= 2))
-                    .map(|&c| (off(Block::Countries) + c, idf(n, country_df[c as usize]))),
-            );
-            push_block(&mut v, &mut block, weights.countries);
-            let kind = match t.kind {
-                Kind::Movie => 0,
-                Kind::Show => 1,
-            };
-            block.push((off(Block::Kind) + kind, 1.0));
-            push_block(&mut v, &mut block, weights.kind);
-            if let Some(y) = t.year {
-                let bin = (u32::from(y.saturating_sub(ERA_START) / ERA_BIN)).min(ERA_BINS - 1);
-                // A triangular kernel: same bin 1.0, neighbouring bins 0.67, two apart 0.17.
-                block.push((off(Block::Era) + bin, 1.0));
-                if bin > 0 {
-                    block.push((off(Block::Era) + bin - 1, 0.5));
-                }
-                if bin + 1 < ERA_BINS {
-                    block.push((off(Block::Era) + bin + 1, 0.5));
-                }
-                push_block(&mut v, &mut block, weights.era);
-            }
-            normalize_with_floor(&mut v, evidence_floor);
+        for (t, term_ids) in catalog.titles.iter().zip(&terms.per_title) {
+            vectorizer.title_vector(t, term_ids, &mut v, &mut block);
             vectors.push(v.clone());
         }
         // Type and era are modifiers, not reasons: only genres, people, terms and countries
         // are searchable, so a query touches the titles that share one of those, and type
         // and era are added to those titles' scores (see `recommend`).
         let split = offsets[Block::Kind.pos()];
-        let mods = vectors
-            .iter()
-            .map(|v| {
-                let mut m = Mods {
-                    era_bin: u8::MAX,
-                    ..Mods::default()
-                };
-                let tail = &v[v.partition_point(|e| e.0 < split)..];
-                let era_entries: Vec<(u32, f32)> = tail
-                    .iter()
-                    .filter_map(|&(f, x)| {
-                        let local = f - split;
-                        if local < 2 {
-                            m.kind = local as u8;
-                            m.kind_val = x;
-                            None
-                        } else {
-                            Some((local - 2, x))
-                        }
-                    })
-                    .collect();
-                // The centre bin has the largest value (1.0 before scaling).
-                if let Some(&(centre, _)) = era_entries.iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
-                    m.era_bin = centre as u8;
-                    for (b, x) in era_entries {
-                        m.era[(b + 1 - centre) as usize] = x;
-                    }
-                }
-                m
-            })
-            .collect();
+        let mods = vectors.iter().map(|v| mods_of(v, split)).collect();
         let index = Index::build(vectors, split as usize, &candidate);
         Model {
             weights: weights.clone(),
