@@ -71,7 +71,8 @@ pub fn run(dirs: &DataDirs, out: &Path, opts: &BuildOptions) -> anyhow::Result<S
         "sources read, resolved and linked"
     );
     let mut t = std::time::Instant::now();
-    crate::train::attach_metrics(&opts.history, &mut bundle, opts.record_metrics)?;
+    let histories = dirs.list(crate::eval::HISTORIES_DIR, ".csv");
+    crate::train::attach_metrics_with(&opts.history, &mut bundle, opts.record_metrics, &histories)?;
     lap(&mut t, "metrics attached");
     let (bytes, details) = bundle.encode_both()?;
     lap(&mut t, "bundle encoded");

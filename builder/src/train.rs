@@ -30,9 +30,33 @@ pub const K: usize = 10;
 /// line is stamped with the clock only when recorded: otherwise it carries the data week,
 /// so a build's output depends on nothing but its inputs.
 pub fn attach_metrics(path: &Path, bundle: &mut Bundle, record: bool) -> anyhow::Result<()> {
+    attach_metrics_with(path, bundle, record, &[])
+}
+
+/// [`attach_metrics`], with the behavioural headline figures (`eval::headline`) on the
+/// viewing histories `histories` when the line is recorded. They read and resolve every
+/// history and run ~7,000 queries, too slow for every build (see BENCHMARKS.md), so an
+/// unrecorded build carries the sanity line alone and the bundle's history keeps the
+/// figures of the last recorded build.
+pub fn attach_metrics_with(
+    path: &Path,
+    bundle: &mut Bundle,
+    record: bool,
+    histories: &[std::path::PathBuf],
+) -> anyhow::Result<()> {
     let weights = Weights::default();
     let model = Model::build(&bundle.body.catalog, &weights);
-    let values = evaluate(&model, &bundle.body.catalog);
+    let mut values = Vec::new();
+    if record && !histories.is_empty() {
+        let started = std::time::Instant::now();
+        values = crate::eval::headline(&bundle.body.catalog, &model, histories)?;
+        tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            histories = histories.len(),
+            "behavioural metrics computed"
+        );
+    }
+    values.extend(evaluate(&model, &bundle.body.catalog));
     let git_rev = if bundle.header.git_rev != "unknown" && !bundle.header.git_rev.is_empty() {
         bundle.header.git_rev.clone()
     } else {

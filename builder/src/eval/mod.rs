@@ -18,6 +18,7 @@
 //! with the parameters that did best on the other files.
 
 mod audience;
+mod headline;
 mod next_watch;
 mod one_title;
 
@@ -26,11 +27,13 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use engine::catalog::Catalog;
+use engine::history::{Import, Resolver};
 use engine::model::Model;
 use engine::Bundle;
 
 pub use audience::Audience;
-pub use one_title::{one_title_figures, OneTitleFigures};
+pub use headline::{headline, HISTORIES_DIR};
 
 /// Arguments of `builder eval`.
 #[derive(Debug, Clone, clap::Args)]
@@ -153,11 +156,53 @@ fn history_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
+/// The viewing histories read once for both benchmarks: file names and imports, in file
+/// order (a file the reader refuses is left out and named in the report).
+pub(crate) struct Histories {
+    names: Vec<String>,
+    imports: Vec<Import>,
+}
+
+/// Reads and resolves every file of `paths` against `catalog`, on all cores.
+fn read_histories(
+    paths: &[PathBuf],
+    catalog: &Catalog,
+    out: &mut String,
+) -> anyhow::Result<Histories> {
+    let resolver = Resolver::new(catalog);
+    let read = crate::par::map_ordered(paths, |p| {
+        let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+        anyhow::Ok(Import::new(&bytes, None, &resolver))
+    });
+    let mut h = Histories {
+        names: Vec::new(),
+        imports: Vec::new(),
+    };
+    for (p, r) in paths.iter().zip(read) {
+        match r? {
+            Ok(import) => {
+                h.names.push(file_name(p));
+                h.imports.push(import);
+            }
+            Err(e) => {
+                let _ = writeln!(out, "{}: not read: {e}", file_name(p));
+            }
+        }
+    }
+    Ok(h)
+}
+
 /// Runs both benchmarks and returns the report.
 pub fn run(args: &EvalArgs) -> anyhow::Result<String> {
     let (bundle, have_details) = read_bundle(&args.bundle)?;
-    let mut out = next_watch::run(args, &bundle, have_details)?;
-    one_title::one_title(&mut out, &bundle, have_details, args)?;
+    let paths = history_files(&args.histories)?;
+    if paths.is_empty() {
+        anyhow::bail!("no .csv files in {}", args.histories.display());
+    }
+    let mut out = String::new();
+    let histories = read_histories(&paths, &bundle.body.catalog, &mut out)?;
+    next_watch::run(&mut out, args, &bundle, &histories, have_details);
+    one_title::one_title(&mut out, &bundle, &histories, have_details, args);
     Ok(out)
 }
 

@@ -4,33 +4,32 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use anyhow::{bail, Context};
 use engine::catalog::Catalog;
-use engine::history::{profile, Day, Import, Resolver};
+use engine::history::{profile, Day, Import};
 use engine::model::{Model, Weights};
 use engine::recommend::{recommend, Filters, Query};
 use engine::Bundle;
 
-use super::{file_name, history_files, row, EvalArgs, Scores, K};
+use super::{row, EvalArgs, Histories, Scores, K};
 
 const MIN_BEFORE: usize = 5;
 /// One scored cut of one history.
-struct Cut {
+pub(super) struct Cut {
     day: Day,
     watched: Vec<profile::Watched>,
-    truth: HashSet<usize>,
+    pub(super) truth: HashSet<usize>,
     filters: Filters,
     /// The trending list, when Top 10 weeks published just before the cut exist.
     trending: Option<Vec<usize>>,
 }
 
 /// One history file read for the benchmark.
-struct FileCuts {
+pub(super) struct FileCuts {
     name: String,
     rows: usize,
     matched: usize,
     viewing: usize,
-    cuts: Vec<Cut>,
+    pub(super) cuts: Vec<Cut>,
 }
 
 /// The days (since 1970) each global Top 10 week was published (two days after the
@@ -160,7 +159,12 @@ fn cuts_of(
 }
 
 /// The history profile's list at one cut.
-fn model_list(model: &Model, catalog: &Catalog, cut: &Cut, p: &profile::Params) -> Vec<usize> {
+pub(super) fn model_list(
+    model: &Model,
+    catalog: &Catalog,
+    cut: &Cut,
+    p: &profile::Params,
+) -> Vec<usize> {
     let base = Query {
         k: K,
         filters: Filters {
@@ -175,7 +179,7 @@ fn model_list(model: &Model, catalog: &Catalog, cut: &Cut, p: &profile::Params) 
         .collect()
 }
 
-fn popular_list(model: &Model, catalog: &Catalog, cut: &Cut) -> Vec<usize> {
+pub(super) fn popular_list(model: &Model, catalog: &Catalog, cut: &Cut) -> Vec<usize> {
     let q = Query {
         k: K,
         mix_kinds: true,
@@ -223,53 +227,34 @@ fn grid() -> Vec<profile::Params> {
     }
     v
 }
-/// Reads every history of `paths` and picks its cuts; a file the reader refuses is named
-/// in `out` and left out.
-fn read_files(
-    paths: &[std::path::PathBuf],
+/// Picks the cuts of every history read.
+pub(super) fn files_of(
+    h: &Histories,
     model: &Model,
     catalog: &Catalog,
     weeks: &[(i32, Vec<(usize, u8)>)],
     n_cuts: usize,
     horizon: i32,
-    out: &mut String,
-) -> anyhow::Result<Vec<FileCuts>> {
-    let resolver = Resolver::new(catalog);
-    let mut files = Vec::new();
-    for p in paths {
-        let name = file_name(p);
-        let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-        match Import::new(&bytes, None, &resolver) {
-            Ok(import) => files.push(cuts_of(
-                name, &import, model, catalog, weeks, n_cuts, horizon,
-            )),
-            Err(e) => {
-                let _ = writeln!(out, "{name}: not read: {e}");
-            }
-        }
-    }
-    Ok(files)
+) -> Vec<FileCuts> {
+    h.names
+        .iter()
+        .zip(&h.imports)
+        .map(|(name, import)| cuts_of(name.clone(), import, model, catalog, weeks, n_cuts, horizon))
+        .collect()
 }
 
-/// Runs the next-watch benchmark and returns its report.
-pub(super) fn run(args: &EvalArgs, bundle: &Bundle, have_weeks: bool) -> anyhow::Result<String> {
+/// Runs the next-watch benchmark, its report appended to `out`.
+pub(super) fn run(
+    out: &mut String,
+    args: &EvalArgs,
+    bundle: &Bundle,
+    h: &Histories,
+    have_weeks: bool,
+) {
     let catalog = &bundle.body.catalog;
     let model = Model::build(catalog, &Weights::default());
     let weeks = top10_weeks(bundle);
-    let paths = history_files(&args.histories)?;
-    if paths.is_empty() {
-        bail!("no .csv files in {}", args.histories.display());
-    }
-    let mut out = String::new();
-    let files = read_files(
-        &paths,
-        &model,
-        catalog,
-        &weeks,
-        args.cuts,
-        args.horizon,
-        &mut out,
-    )?;
+    let files = files_of(h, &model, catalog, &weeks, args.cuts, args.horizon);
     // Match rate of the files.
     let (rows, matched, viewing): (usize, usize, usize) = files.iter().fold((0, 0, 0), |a, f| {
         (a.0 + f.rows, a.1 + f.matched, a.2 + f.viewing)
@@ -346,25 +331,19 @@ pub(super) fn run(args: &EvalArgs, bundle: &Bundle, have_weeks: bool) -> anyhow:
         "method", "HR@10", "recall@10", "nDCG@10", "coverage"
     );
     let cov = |s: &HashSet<usize>| Some(s.len() as f64 / n_candidates as f64);
-    row(&mut out, "history profile", &total[0], cov(&seen[0]));
-    row(&mut out, "popularity", &total[1], cov(&seen[1]));
-    row(&mut out, "trending (Top 10 cuts)", &total[2], cov(&seen[2]));
-    row(
-        &mut out,
-        "history profile (Top 10 cuts)",
-        &with_trend[0],
-        None,
-    );
-    row(&mut out, "popularity (Top 10 cuts)", &with_trend[1], None);
+    row(out, "history profile", &total[0], cov(&seen[0]));
+    row(out, "popularity", &total[1], cov(&seen[1]));
+    row(out, "trending (Top 10 cuts)", &total[2], cov(&seen[2]));
+    row(out, "history profile (Top 10 cuts)", &with_trend[0], None);
+    row(out, "popularity (Top 10 cuts)", &with_trend[1], None);
     let _ = writeln!(
         out,
         "  profile: half-life {} days, engagement {}, {} likes at most",
         params.half_life_days, params.engagement, params.max_liked
     );
     if args.tune {
-        tune(&mut out, &files, &model, catalog);
+        tune(out, &files, &model, catalog);
     }
-    Ok(out)
 }
 
 /// Scores the grid and validates it leave-one-history-out.

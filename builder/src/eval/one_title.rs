@@ -3,18 +3,15 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::path::Path;
-
-use anyhow::Context;
 
 use engine::catalog::Catalog;
-use engine::history::{Day, Import, Resolver};
+use engine::history::{Day, Import};
 use engine::metrics::{Baseline, Recommender as _};
 use engine::model::{Model, Weights};
 use engine::recommend::{recommend, top_n, Filters, Query};
 use engine::Bundle;
 
-use super::{candidates, file_name, history_files, row, Audience, EvalArgs, Scores, K};
+use super::{candidates, row, Audience, EvalArgs, Histories, Scores, K};
 
 /// Days after a title's first viewing whose first viewings of other titles are its truth.
 const ONE_TITLE_WINDOW: i32 = 30;
@@ -22,7 +19,7 @@ const ONE_TITLE_WINDOW: i32 = 30;
 const POOL: usize = 100;
 
 /// One one-title query: a title a person watched and what they went on to watch.
-struct OneQuery {
+pub(super) struct OneQuery {
     /// History file (index into the files read).
     file: usize,
     /// The title watched (the "more like this" title).
@@ -73,7 +70,12 @@ fn one_title_queries(file: usize, import: &Import, model: &Model) -> Vec<OneQuer
 
 /// The original system's TF-IDF (`engine::metrics::Baseline`) for one query, with the same
 /// kind and year rule as the model's list.
-fn tfidf_list(base: &Baseline, catalog: &Catalog, model: &Model, q: &OneQuery) -> Vec<usize> {
+pub(super) fn tfidf_list(
+    base: &Baseline,
+    catalog: &Catalog,
+    model: &Model,
+    q: &OneQuery,
+) -> Vec<usize> {
     base.top_k(catalog, q.title, model.kind(q.title), POOL)
         .into_iter()
         .filter(|&i| {
@@ -88,7 +90,7 @@ fn tfidf_list(base: &Baseline, catalog: &Catalog, model: &Model, q: &OneQuery) -
 }
 
 /// The popularity prior alone, same kind and year rule.
-fn popular_one(model: &Model, catalog: &Catalog, q: &OneQuery) -> Vec<usize> {
+pub(super) fn popular_one(model: &Model, catalog: &Catalog, q: &OneQuery) -> Vec<usize> {
     let query = Query {
         k: K,
         filters: Filters {
@@ -121,7 +123,7 @@ struct Variant {
 /// The model's one-title list: `recommend` with `Query::like`, the content pool re-ranked
 /// by `score + audience · audience_cos` when the variant uses the audience term (titles
 /// outside the content pool that share an audience join with the audience term alone).
-fn model_one(
+pub(super) fn model_one(
     model: &Model,
     catalog: &Catalog,
     audience: Option<&Audience>,
@@ -168,7 +170,7 @@ fn model_one(
 }
 
 /// Per-file scores and the set of listed titles of one method over the queries.
-fn score_one(
+pub(super) fn score_one(
     n_files: usize,
     queries: &[OneQuery],
     list: impl Fn(&OneQuery) -> Vec<usize> + Sync,
@@ -185,7 +187,7 @@ fn score_one(
     (per, seen)
 }
 
-fn total_of(per: &[Scores], skip: Option<usize>) -> Scores {
+pub(super) fn total_of(per: &[Scores], skip: Option<usize>) -> Scores {
     let mut s = Scores::default();
     for (f, x) in per.iter().enumerate() {
         if Some(f) != skip {
@@ -195,76 +197,27 @@ fn total_of(per: &[Scores], skip: Option<usize>) -> Scores {
     s
 }
 
-/// The one-title benchmark's headline figures, for the build's metrics history.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct OneTitleFigures {
-    /// Queries scored.
-    pub queries: usize,
-    /// nDCG@10 of the model's lists.
-    pub ndcg: f64,
-    /// recall@10 of the model's lists.
-    pub recall: f64,
-    /// Catalog coverage of the model's lists.
-    pub coverage: f64,
-}
-
-/// Reads every history of `dir` and returns its one-title queries.
-fn read_queries(
-    dir: &Path,
-    catalog: &Catalog,
-    model: &Model,
-    out: &mut String,
-) -> anyhow::Result<(Vec<String>, Vec<OneQuery>)> {
-    let resolver = Resolver::new(catalog);
-    let paths = history_files(dir)?;
-    let mut names = Vec::new();
-    let mut queries = Vec::new();
-    for p in &paths {
-        let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-        match Import::new(&bytes, None, &resolver) {
-            Ok(import) => {
-                queries.extend(one_title_queries(names.len(), &import, model));
-                names.push(file_name(p));
-            }
-            Err(e) => {
-                let _ = writeln!(out, "{}: not read: {e}", file_name(p));
-            }
-        }
-    }
-    Ok((names, queries))
-}
-
-/// The model's one-title figures on the histories of `dir` (for the build's metrics
-/// history; the content model only, as the app ships it).
-pub fn one_title_figures(
-    dir: &Path,
-    catalog: &Catalog,
-    model: &Model,
-) -> anyhow::Result<OneTitleFigures> {
-    let mut sink = String::new();
-    let (names, queries) = read_queries(dir, catalog, model, &mut sink)?;
-    let (per, seen) = score_one(names.len(), &queries, |q| {
-        model_one(model, catalog, None, 0.0, q)
-    });
-    let (_, recall, ndcg) = total_of(&per, None).mean();
-    Ok(OneTitleFigures {
-        queries: queries.len(),
-        ndcg,
-        recall,
-        coverage: seen.len() as f64 / candidates(model) as f64,
-    })
+/// The one-title queries of every history read.
+pub(super) fn queries_of(h: &Histories, model: &Model) -> Vec<OneQuery> {
+    h.imports
+        .iter()
+        .enumerate()
+        .flat_map(|(f, import)| one_title_queries(f, import, model))
+        .collect()
 }
 
 /// The one-title benchmark: the model (and its variants), TF-IDF and popularity.
 pub(super) fn one_title(
     out: &mut String,
     bundle: &Bundle,
+    h: &Histories,
     have_details: bool,
     args: &EvalArgs,
-) -> anyhow::Result<()> {
+) {
     let catalog = &bundle.body.catalog;
     let model = Model::build(catalog, &Weights::default());
-    let (names, queries) = read_queries(&args.histories, catalog, &model, out)?;
+    let names = &h.names;
+    let queries = queries_of(h, &model);
     let n_cand = candidates(&model);
     let cov = |s: &HashSet<usize>| Some(s.len() as f64 / n_cand as f64);
     let _ = writeln!(
@@ -296,7 +249,7 @@ pub(super) fn one_title(
     let (pop, seen) = score_one(names.len(), &queries, |q| popular_one(&model, catalog, q));
     row(out, "popularity", &total_of(&pop, None), cov(&seen));
     if !args.tune {
-        return Ok(());
+        return;
     }
     // Signals: the prior's share and the audience term, each before/after, then chosen
     // together leave-one-history-out.
@@ -431,7 +384,6 @@ pub(super) fn one_title(
             if v.weeks { "country×week" } else { "country" }
         );
     }
-    Ok(())
 }
 
 #[cfg(test)]
