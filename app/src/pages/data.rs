@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::components::charts::{build, Chart};
 use crate::ui::{compact, thousands, use_data};
+use engine::report::MetricsRecord;
 
 /// The Model and data page (`/data`).
 #[component]
@@ -149,45 +150,17 @@ pub fn DataPage() -> impl IntoView {
     };
 
     let history = &b.body.metrics_history;
+    let headline = headline_view(history);
     let metrics = if history.is_empty() {
         view! { <p class="muted">"No metrics history in this bundle yet."</p> }.into_any()
     } else {
-        // One chart per metric family (the part after the kind prefix, e.g. `map@10`), one
-        // line per kind, so values of different scales never share an axis.
-        let labels: Vec<String> = history
-            .iter()
-            .map(|r| {
-                let rev: String = r.git_rev.chars().take(7).collect();
-                format!("{} {rev}", r.time.get(..10).unwrap_or(&r.time))
-            })
-            .collect();
-        let mut families: BTreeMap<String, BTreeMap<String, Vec<Option<f64>>>> = BTreeMap::new();
-        for (k, r) in history.iter().enumerate() {
-            for (name, v) in &r.values {
-                let (kind, metric) = name.split_once('.').unwrap_or(("all", name.as_str()));
-                let row = families
-                    .entry(metric.to_owned())
-                    .or_default()
-                    .entry(kind.to_owned())
-                    .or_insert_with(|| vec![None; history.len()]);
-                row[k] = Some(*v);
-            }
-        }
         let latest = history
             .last()
             .map(|r| r.weights.clone())
             .unwrap_or_default();
         view! {
-            <div class="grid2">
-                {families.into_iter().map(|(metric, kinds)| {
-                    let series: Vec<(String, Vec<CompositeValue>)> = kinds.into_iter()
-                        .map(|(k, vals)| (k, vals.into_iter().map(build::gap).collect())).collect();
-                    let name = metric_name(&metric);
-                    let chart = build::lines(labels.clone(), &name, false, series);
-                    let label = format!("{name} per build");
-                    view! { <div><h3 title=metric.clone()>{name.clone()}</h3><Chart option=move || chart.clone() height=240 label /></div> }
-                }).collect_view()}
-            </div>
+            <p class="muted small">"Each list is scored on whether its titles share a genre with the title asked about. Almost every list does, so this stays near its ceiling and cannot tell a good model from a poor one: it only catches a broken build."</p>
+            {family_charts(history, |m| !is_behavioural(m))}
             <h3>"Weights of the latest build"</h3>
             <ul class="weights">
                 {latest.into_iter().map(|(k, v)| view! { <li><code>{k}</code>" = "{format!("{v:.3}")}</li> }).collect_view()}
@@ -200,6 +173,10 @@ pub fn DataPage() -> impl IntoView {
         <h1 class="page-title">"Model and data"</h1>
         <p class="lede" id="data-summary">{summary}</p>
         <details class="technical"><summary>"Build details"</summary><p class="muted small" id="build-line">{technical}</p></details>
+        <section aria-labelledby="quality-h">
+            <h2 id="quality-h">"Do people watch what we suggest?"</h2>
+            {headline}
+        </section>
         <section aria-labelledby="fresh-h">
             <h2 id="fresh-h">"Sources: freshness and row counts"</h2>
             {sources}
@@ -217,7 +194,7 @@ pub fn DataPage() -> impl IntoView {
             {low}
         </section>
         <section aria-labelledby="metrics-h">
-            <h2 id="metrics-h">"Offline metrics per build"</h2>
+            <h2 id="metrics-h">"Sanity check: lists that share a genre"</h2>
             {metrics}
         </section>
         <section aria-labelledby="credits-h">
@@ -231,9 +208,144 @@ pub fn DataPage() -> impl IntoView {
     }
 }
 
+/// Whether a metric family is one of the behavioural benchmarks (`builder eval`).
+fn is_behavioural(metric: &str) -> bool {
+    metric.starts_with("one_title_") || metric.starts_with("next_watch_")
+}
+
+/// One chart per metric family (the part after the line prefix, e.g. `map@10`) that
+/// `keep` admits, one line per prefix (`movie`, `model`, `tfidf`), so values of different
+/// scales never share an axis. The `data.` counts are context, not charts.
+fn family_charts(history: &[MetricsRecord], keep: impl Fn(&str) -> bool) -> impl IntoView {
+    let labels: Vec<String> = history
+        .iter()
+        .map(|r| {
+            let rev: String = r.git_rev.chars().take(7).collect();
+            format!("{} {rev}", r.time.get(..10).unwrap_or(&r.time))
+        })
+        .collect();
+    let mut families: BTreeMap<String, BTreeMap<String, Vec<Option<f64>>>> = BTreeMap::new();
+    for (k, r) in history.iter().enumerate() {
+        for (name, v) in &r.values {
+            let (line, metric) = name.split_once('.').unwrap_or(("all", name.as_str()));
+            if line == "data" || !keep(metric) {
+                continue;
+            }
+            let row = families
+                .entry(metric.to_owned())
+                .or_default()
+                .entry(line_name(line).to_owned())
+                .or_insert_with(|| vec![None; history.len()]);
+            row[k] = Some(*v);
+        }
+    }
+    view! {
+        <div class="grid2">
+            {families.into_iter().map(|(metric, lines)| {
+                let series: Vec<(String, Vec<CompositeValue>)> = lines.into_iter()
+                    .map(|(k, vals)| (k, vals.into_iter().map(build::gap).collect())).collect();
+                let name = metric_name(&metric);
+                let chart = build::lines(labels.clone(), &name, false, series);
+                let label = format!("{name} per build");
+                view! { <div><h3 title=metric.clone()>{name.clone()}</h3><Chart option=move || chart.clone() height=240 label /></div> }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// A history line's prefix in plain words.
+fn line_name(prefix: &str) -> &str {
+    match prefix {
+        "model" => "this app",
+        "tfidf" => "original system (TF-IDF)",
+        "popularity" => "most popular",
+        other => other,
+    }
+}
+
+/// The behavioural figures of the latest build that measured them, in plain words, with
+/// their history; the technical names are folded away.
+fn headline_view(history: &[MetricsRecord]) -> AnyView {
+    let Some((at, r)) = history.iter().enumerate().rev().find(|(_, r)| {
+        r.values
+            .iter()
+            .any(|(k, _)| k == "model.one_title_recall@10")
+    }) else {
+        return view! {
+            <p class="muted" id="quality-none">"This bundle carries no behavioural measurement yet: it is taken by the weekly build, which replays real viewing histories (see BENCHMARKS.md)."</p>
+        }
+        .into_any();
+    };
+    let get = |k: &str| {
+        r.values
+            .iter()
+            .find(|(n, _)| n == k)
+            .map_or(0.0, |(_, v)| *v)
+    };
+    let pct = |k: &str| format!("{:.1}%", get(k) * 100.0);
+    let when = format!(
+        "Measured by the build of {} (code revision {}) on {} titles asked about and {} history cuts, from {} real viewing histories.",
+        r.time.get(..10).unwrap_or(&r.time),
+        r.git_rev.chars().take(7).collect::<String>(),
+        get("data.one_title_queries") as u64,
+        get("data.next_watch_cuts") as u64,
+        get("data.histories") as u64,
+    );
+    let stale = (at + 1 < history.len()).then(|| view! {
+        <p class="muted small" id="quality-stale">"Later builds did not repeat it: the benchmark reads every history and asks some 7,000 questions, too slow for each build, so only the weekly build records it."</p>
+    });
+    let similar = format!(
+        "More like this: of the titles people went on to watch within 30 days of one they had watched, our 10 similar titles found {}, the original system's {}, and the 10 most popular titles {}.",
+        pct("model.one_title_recall@10"),
+        pct("tfidf.one_title_recall@10"),
+        pct("popularity.one_title_recall@10"),
+    );
+    let next = format!(
+        "What next: cut a person's history at a date; in {} of cases at least one of our 10 picks was among what they watched in the next 60 days (the most popular titles: {}).",
+        pct("model.next_watch_hr@10"),
+        pct("popularity.next_watch_hr@10"),
+    );
+    let breadth = format!(
+        "Breadth: our similar-title lists use {} of the catalog; the most popular titles use {}.",
+        pct("model.one_title_coverage"),
+        pct("popularity.one_title_coverage"),
+    );
+    let technical = format!(
+        "One-title lists: nDCG@10 {:.4} (TF-IDF {:.4}, popularity {:.4}), recall@10 {:.4}, catalog coverage {:.3}. Next watch: HR@10 {:.3}, nDCG@10 {:.4} (popularity {:.3} / {:.4}).",
+        get("model.one_title_ndcg@10"),
+        get("tfidf.one_title_ndcg@10"),
+        get("popularity.one_title_ndcg@10"),
+        get("model.one_title_recall@10"),
+        get("model.one_title_coverage"),
+        get("model.next_watch_hr@10"),
+        get("model.next_watch_ndcg@10"),
+        get("popularity.next_watch_hr@10"),
+        get("popularity.next_watch_ndcg@10"),
+    );
+    view! {
+        <ul class="headline" id="quality-headline">
+            <li>{similar}</li>
+            <li>{next}</li>
+            <li>{breadth}</li>
+        </ul>
+        <p class="muted small" id="quality-when">{when}</p>
+        {stale}
+        <details class="technical"><summary>"The figures and their history"</summary>
+            <p class="muted small" id="quality-technical">{technical}</p>
+            {family_charts(history, is_behavioural)}
+        </details>
+    }
+    .into_any()
+}
+
 /// A metric key (`map@10`, `ils`) in plain words; the key stays in the heading's tooltip.
 fn metric_name(key: &str) -> String {
     match key {
+        "one_title_ndcg@10" => "Similar titles: ranking of what was watched next (nDCG@10)".into(),
+        "one_title_recall@10" => "Similar titles: share of what was watched next found".into(),
+        "one_title_coverage" => "Similar titles: catalog coverage".into(),
+        "next_watch_hr@10" => "Next watch: lists with a hit (HR@10)".into(),
+        "next_watch_ndcg@10" => "Next watch: ranking (nDCG@10)".into(),
         "map@10" => "Shares a genre (sanity check, MAP@10)".into(),
         "coverage" => "Catalog coverage".into(),
         "ils" => "Similarity within a list".into(),

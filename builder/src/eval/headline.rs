@@ -94,6 +94,7 @@ pub fn headline(
         push(format!("{line}.next_watch_hr@10"), hr);
         push(format!("{line}.next_watch_ndcg@10"), ndcg);
     }
+    push("data.histories".into(), h.imports.len() as f64);
     push("data.one_title_queries".into(), queries.len() as f64);
     push("data.next_watch_cuts".into(), ours.n as f64);
     Ok(out)
