@@ -9,6 +9,7 @@ pub mod bundle;
 pub mod catalog;
 pub mod explain;
 pub mod features;
+pub mod franchise;
 pub mod history;
 pub mod metrics;
 pub mod mmr;

@@ -565,6 +565,14 @@ impl Model {
         }
     }
 
+    /// The model with another prior (one value per title, 0–1), for the benchmark's search
+    /// over prior mixes.
+    pub fn with_prior(mut self, prior: Vec<f32>) -> Model {
+        self.prior = prior;
+        self.by_kind = Default::default();
+        self
+    }
+
     /// The weights the model was built with.
     pub fn weights(&self) -> &Weights {
         &self.weights
@@ -721,6 +729,36 @@ impl Model {
     }
 }
 
+/// The share of each component of the prior (see [`prior`]). `views` counts log
+/// engagement-report views for every title that has them, beside the votes; the default
+/// leaves it at 0 (views then only stand in for missing votes), as the one-title benchmark
+/// found no gain from more (BENCHMARKS.md, "popularity prior").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PriorMix {
+    /// Log IMDb votes (engagement views when a title has none).
+    pub votes: f32,
+    /// IMDb score shrunk towards the catalog mean.
+    pub rating: f32,
+    /// Log TMDB popularity.
+    pub popularity: f32,
+    /// Appeared in a Netflix Top 10 list.
+    pub top10: f32,
+    /// Log engagement-report views, for every title that has them.
+    pub views: f32,
+}
+
+impl Default for PriorMix {
+    fn default() -> Self {
+        PriorMix {
+            votes: 0.35,
+            rating: 0.25,
+            popularity: 0.15,
+            top10: 0.25,
+            views: 0.0,
+        }
+    }
+}
+
 /// The quality/popularity prior, 0–1:
 /// `0.35·votes + 0.25·rating + 0.15·tmdb_popularity + 0.25·top10`, where votes and TMDB
 /// popularity are log-scaled against the catalog maximum (both are heavy-tailed), the rating
@@ -731,6 +769,11 @@ impl Model {
 /// most viewed title): recent titles have no IMDb count in the catalogs, but Netflix
 /// reports how many watched them.
 pub fn prior(catalog: &Catalog) -> Vec<f32> {
+    prior_mix(catalog, &PriorMix::default())
+}
+
+/// [`prior`] with other component shares (the benchmark's search over them).
+pub fn prior_mix(catalog: &Catalog, mix: &PriorMix) -> Vec<f32> {
     const PSEUDO_VOTES: f32 = 1000.0;
     let max_votes = catalog
         .titles
@@ -793,7 +836,16 @@ pub fn prior(catalog: &Catalog) -> Vec<f32> {
             } else {
                 0.0
             };
-            (0.35 * votes + 0.25 * rating + 0.15 * pop + 0.25 * top10).clamp(0.0, 1.0)
+            let views = t
+                .engagement_views
+                .filter(|_| log_views_max > 0.0)
+                .map_or(0.0, |v| (1.0 + v as f32).ln() / log_views_max);
+            (mix.votes * votes
+                + mix.rating * rating
+                + mix.popularity * pop
+                + mix.top10 * top10
+                + mix.views * views)
+                .clamp(0.0, 1.0)
         })
         .collect()
 }

@@ -52,6 +52,39 @@ impl Audience {
         }
     }
 
+    /// Vectors made elsewhere (franchise groups, tags), one per title, over `n_features`.
+    pub fn from_vectors(vectors: Vec<SparseVec>, n_features: usize) -> Audience {
+        let vectors: Vec<SparseVec> = vectors
+            .into_iter()
+            .map(|v| {
+                let mut v = canonicalize(v);
+                normalize(&mut v);
+                v
+            })
+            .collect();
+        let indexed: Vec<bool> = vectors.iter().map(|v| !v.is_empty()).collect();
+        Audience {
+            index: Index::build(vectors, n_features, &indexed),
+        }
+    }
+
+    /// One feature per franchise (`engine::franchise`): cosine 1 within a franchise.
+    pub fn franchise(catalog: &engine::catalog::Catalog) -> Audience {
+        let f = engine::franchise::franchises(catalog);
+        let n = f.iter().flatten().max().map_or(0, |&m| m as usize + 1);
+        let vectors = f
+            .into_iter()
+            .map(|g| g.map(|g| vec![(g, 1.0)]).unwrap_or_default())
+            .collect();
+        Audience::from_vectors(vectors, n)
+    }
+
+    /// The titles sharing a feature with `a`, with their cosine (`a` itself included).
+    pub(super) fn neighbours(&self, a: usize) -> Vec<(usize, f32)> {
+        let s = self.scores(a);
+        s.into_iter().enumerate().filter(|e| e.1 > 0.0).collect()
+    }
+
     /// Audience cosine of `a` with every title (dense).
     pub(super) fn scores(&self, a: usize) -> Vec<f32> {
         let n = self.index.len();

@@ -53,7 +53,7 @@ pub fn headline(
     let methods: [(&str, (Vec<Scores>, HashSet<usize>)); 3] = [
         (
             "model",
-            score_one(n, &queries, |q| model_one(model, catalog, None, 0.0, q)),
+            score_one(n, &queries, |q| model_one(model, catalog, &[], q)),
         ),
         (
             "tfidf",

@@ -21,6 +21,7 @@ mod audience;
 mod headline;
 mod next_watch;
 mod one_title;
+mod signals;
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -54,6 +55,13 @@ pub struct EvalArgs {
     /// Also score a grid of profile parameters, validated leave-one-history-out.
     #[arg(long)]
     pub tune: bool,
+    /// Also measure the candidate signals (franchise links, Kaggle tags, prior mix,
+    /// trending when you watched), each before and after, cross-validated over files.
+    #[arg(long)]
+    pub signals: bool,
+    /// Kaggle `netflix_titles.csv` for the tags signal (default: the data directories').
+    #[arg(long)]
+    pub kaggle: Option<PathBuf>,
 }
 
 /// List length scored.
@@ -203,6 +211,14 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<String> {
     let histories = read_histories(&paths, &bundle.body.catalog, &mut out)?;
     next_watch::run(&mut out, args, &bundle, &histories, have_details);
     one_title::one_title(&mut out, &bundle, &histories, have_details, args);
+    if args.signals {
+        let kaggle = args.kaggle.clone().or_else(|| {
+            crate::datadirs::DataDirs::locate(None, None)
+                .ok()
+                .map(|d| d.file(crate::sources::kaggle::FILE))
+        });
+        signals::run(&mut out, &bundle, &histories, kaggle.as_deref());
+    }
     Ok(out)
 }
 

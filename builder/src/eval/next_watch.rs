@@ -15,12 +15,12 @@ use super::{row, EvalArgs, Histories, Scores, K};
 const MIN_BEFORE: usize = 5;
 /// One scored cut of one history.
 pub(super) struct Cut {
-    day: Day,
-    watched: Vec<profile::Watched>,
+    pub(super) day: Day,
+    pub(super) watched: Vec<profile::Watched>,
     pub(super) truth: HashSet<usize>,
-    filters: Filters,
+    pub(super) filters: Filters,
     /// The trending list, when Top 10 weeks published just before the cut exist.
-    trending: Option<Vec<usize>>,
+    pub(super) trending: Option<Vec<usize>>,
 }
 
 /// One history file read for the benchmark.
@@ -34,7 +34,7 @@ pub(super) struct FileCuts {
 
 /// The days (since 1970) each global Top 10 week was published (two days after the
 /// week's Sunday), with the titles ranked that week.
-fn top10_weeks(bundle: &Bundle) -> Vec<(i32, Vec<(usize, u8)>)> {
+pub(super) fn top10_weeks(bundle: &Bundle) -> Vec<(i32, Vec<(usize, u8)>)> {
     let t = &bundle.body.trends;
     let mut by_week: HashMap<u16, Vec<(usize, u8)>> = HashMap::new();
     for e in &t.global {

@@ -21,13 +21,13 @@ const POOL: usize = 100;
 /// One one-title query: a title a person watched and what they went on to watch.
 pub(super) struct OneQuery {
     /// History file (index into the files read).
-    file: usize,
+    pub(super) file: usize,
     /// The title watched (the "more like this" title).
-    title: usize,
+    pub(super) title: usize,
     /// Nothing released after the window's last year is listed.
-    year_max: u16,
+    pub(super) year_max: u16,
     /// Catalog titles of the same kind first watched in the window after it.
-    truth: HashSet<usize>,
+    pub(super) truth: HashSet<usize>,
 }
 
 /// The one-title queries of one history: every recommendable title watched, with the
@@ -107,8 +107,6 @@ pub(super) fn popular_one(model: &Model, catalog: &Catalog, q: &OneQuery) -> Vec
         .collect()
 }
 
-/// Per-title audience vectors: one feature per (country, week) a title was in that
-/// country's Top 10, valued by its best rank there (rank 1 → 1.0, rank 10 → 0.1), spread
 /// One variant of the model for the one-title lists.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Variant {
@@ -120,37 +118,42 @@ struct Variant {
     weeks: bool,
 }
 
-/// The model's one-title list: `recommend` with `Query::like`, the content pool re-ranked
-/// by `score + audience · audience_cos` when the variant uses the audience term (titles
-/// outside the content pool that share an audience join with the audience term alone).
+/// The model's one-title list: `recommend` with `Query::like`; with `extra` signals, the
+/// content pool re-ranked by `score + Σ w · signal cosine` (titles outside the content
+/// pool that share a signal join with the signal terms alone).
 pub(super) fn model_one(
     model: &Model,
     catalog: &Catalog,
-    audience: Option<&Audience>,
-    weight: f32,
+    extra: &[(&Audience, f32)],
     q: &OneQuery,
 ) -> Vec<usize> {
     let mut query = Query::like(q.title, K);
     query.filters.year_max = Some(q.year_max);
-    let Some(aud) = audience.filter(|_| weight > 0.0) else {
+    let extra: Vec<(&Audience, f32)> = extra.iter().copied().filter(|e| e.1 > 0.0).collect();
+    if extra.is_empty() {
         return recommend(model, catalog, &query)
             .into_iter()
             .map(|r| r.index)
             .collect();
-    };
+    }
     query.k = POOL;
-    let a = aud.scores(q.title);
+    let mut bonus: HashMap<usize, f32> = HashMap::new();
+    for (signal, w) in &extra {
+        for (i, x) in signal.neighbours(q.title) {
+            *bonus.entry(i).or_default() += w * x;
+        }
+    }
     let mut scored: HashMap<usize, f32> = recommend(model, catalog, &query)
         .into_iter()
         .map(|r| {
             (
                 r.index,
-                r.score + weight * a.get(r.index).copied().unwrap_or(0.0),
+                r.score + bonus.get(&r.index).copied().unwrap_or(0.0),
             )
         })
         .collect();
     let kind = model.kind(q.title);
-    for (i, &x) in a.iter().enumerate() {
+    for (&i, &x) in &bonus {
         if x > 0.0
             && i != q.title
             && !scored.contains_key(&i)
@@ -161,7 +164,7 @@ pub(super) fn model_one(
                 .get(i)
                 .is_some_and(|t| t.year.is_some_and(|y| y <= q.year_max))
         {
-            scored.insert(i, weight * x);
+            scored.insert(i, x);
         }
     }
     let mut v: Vec<(usize, f32)> = scored.into_iter().collect();
@@ -233,7 +236,7 @@ pub(super) fn one_title(
         "method", "HR@10", "recall@10", "nDCG@10", "coverage"
     );
     let (ours, seen) = score_one(names.len(), &queries, |q| {
-        model_one(&model, catalog, None, 0.0, q)
+        model_one(&model, catalog, &[], q)
     });
     row(out, "model (like this)", &total_of(&ours, None), cov(&seen));
     let base = Baseline::build(catalog);
@@ -323,7 +326,8 @@ pub(super) fn one_title(
         let Some((_, m)) = &built else { continue };
         let aud = auds.as_ref().map(|a| &a[usize::from(!v.weeks)]);
         let (per, seen) = score_one(names.len(), &queries, |q| {
-            model_one(m, catalog, aud, v.audience, q)
+            let extra: Vec<(&Audience, f32)> = aud.map(|a| (a, v.audience)).into_iter().collect();
+            model_one(m, catalog, &extra, q)
         });
         grid.push((v, per, seen.len() as f64 / n_cand as f64));
     }
@@ -414,7 +418,7 @@ mod tests {
         assert!(qs.iter().all(|q| q.year_max == 2021));
         // The lists never contain the query title and keep its kind.
         for q in &qs {
-            let l = model_one(&model, &c, None, 0.0, q);
+            let l = model_one(&model, &c, &[], q);
             assert!(!l.contains(&q.title));
             assert!(l.iter().all(|&i| model.kind(i) == model.kind(q.title)));
         }

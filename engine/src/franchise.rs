@@ -1,0 +1,198 @@
+//! Franchise links: films and series of one series of stories ("Enola Holmes" →
+//! "Enola Holmes 2", "Fear Street: Part Two - 1978" → "Fear Street: Part Three - 1666"),
+//! recognised from titles plus shared people, so a remake that only shares a name
+//! ("Rebecca", 1940 and 2020) is not linked.
+
+use std::collections::HashMap;
+
+use crate::catalog::{Catalog, Title};
+use crate::normalize::fold;
+
+/// Largest group of titles sharing a base name that is still read as one franchise: more
+/// is a common word ("Love", "Home"), not a series of stories.
+const MAX_GROUP: usize = 12;
+/// Shortest base name, in characters, that can name a franchise ("It" is too short).
+const MIN_BASE: usize = 4;
+
+/// A title's base name: the part before a subtitle (`:` or ` - `), folded, without a
+/// trailing sequel number ("2", "ii", "part 2", "chapter two"), and whether such a
+/// marker was there.
+pub fn base_name(title: &str) -> (String, bool) {
+    let head = title
+        .split([':', '(', '–', '—'])
+        .next()
+        .unwrap_or(title)
+        .split(" - ")
+        .next()
+        .unwrap_or(title);
+    let folded = fold(head);
+    let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut marker = false;
+    if words.len() >= 2 && words.last().is_some_and(|w| is_sequel_number(w)) {
+        words.pop();
+        marker = true;
+        if words.len() >= 2
+            && words
+                .last()
+                .is_some_and(|w| matches!(*w, "part" | "chapter" | "vol" | "volume"))
+        {
+            words.pop();
+        }
+    }
+    if words.first() == Some(&"the") && words.len() >= 2 {
+        words.remove(0);
+    }
+    (words.join(" "), marker)
+}
+
+/// "2" to "12", Roman numerals to XII, and number words to "twelve".
+fn is_sequel_number(w: &str) -> bool {
+    matches!(
+        w,
+        "2" | "3"
+            | "4"
+            | "5"
+            | "6"
+            | "7"
+            | "8"
+            | "9"
+            | "10"
+            | "11"
+            | "12"
+            | "ii"
+            | "iii"
+            | "iv"
+            | "v"
+            | "vi"
+            | "vii"
+            | "viii"
+            | "ix"
+            | "x"
+            | "xi"
+            | "xii"
+            | "two"
+            | "three"
+            | "four"
+            | "five"
+            | "six"
+            | "seven"
+            | "eight"
+            | "nine"
+            | "ten"
+            | "eleven"
+            | "twelve"
+    )
+}
+
+fn shares_person(a: &Title, b: &Title) -> bool {
+    a.directors
+        .iter()
+        .chain(&a.cast)
+        .any(|p| b.directors.contains(p) || b.cast.contains(p))
+}
+
+/// The franchise of every title (an id shared by the titles of one franchise), `None` for
+/// titles in none. Two titles of the same base name are linked when they share a director
+/// or cast member; links are transitive.
+pub fn franchises(catalog: &Catalog) -> Vec<Option<u32>> {
+    let n = catalog.titles.len();
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, t) in catalog.titles.iter().enumerate() {
+        let (base, _) = base_name(&t.title);
+        if base.chars().count() >= MIN_BASE {
+            groups.entry(base).or_default().push(i);
+        }
+    }
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    // Groups in a fixed order so the ids do not depend on hash order.
+    let mut members: Vec<Vec<usize>> = groups
+        .into_values()
+        .filter(|g| (2..=MAX_GROUP).contains(&g.len()))
+        .collect();
+    members.sort_unstable();
+    for g in &members {
+        for (k, &a) in g.iter().enumerate() {
+            for &b in &g[k + 1..] {
+                if shares_person(&catalog.titles[a], &catalog.titles[b]) {
+                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                    if ra != rb {
+                        parent[ra.max(rb)] = ra.min(rb);
+                    }
+                }
+            }
+        }
+    }
+    let mut size = vec![0u32; n];
+    for i in 0..n {
+        let r = find(&mut parent, i);
+        size[r] += 1;
+    }
+    let mut ids: HashMap<usize, u32> = HashMap::new();
+    (0..n)
+        .map(|i| {
+            let r = find(&mut parent, i);
+            if size[r] < 2 {
+                return None;
+            }
+            let next = ids.len() as u32;
+            Some(*ids.entry(r).or_insert(next))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_names_drop_subtitles_numbers_and_articles() {
+        assert_eq!(base_name("Enola Holmes 2"), ("enola holmes".into(), true));
+        assert_eq!(base_name("Enola Holmes"), ("enola holmes".into(), false));
+        assert_eq!(
+            base_name("Fear Street: Part Two - 1978"),
+            ("fear street".into(), false)
+        );
+        assert_eq!(
+            base_name("The Kissing Booth III"),
+            ("kissing booth".into(), true)
+        );
+        assert_eq!(base_name("Sing 2"), ("sing".into(), true));
+        // A lone number is a title, not a sequel of nothing.
+        assert_eq!(base_name("1917"), ("1917".into(), false));
+        assert_eq!(base_name("Ocean's Eleven"), ("oceans".into(), true));
+    }
+
+    #[test]
+    fn same_base_name_links_only_with_a_shared_person() {
+        let mut c = Catalog {
+            people: vec!["Millie".into(), "Henry".into(), "Joan".into(), "Kim".into()],
+            ..Catalog::default()
+        };
+        let mk = |title: &str, cast: Vec<u32>| Title {
+            id: title.into(),
+            title: title.into(),
+            cast,
+            ..Title::default()
+        };
+        c.titles = vec![
+            mk("Enola Holmes", vec![0, 1]),
+            mk("Rebecca", vec![2]),
+            mk("Enola Holmes 2", vec![0]),
+            mk("Rebecca", vec![3]),
+            mk("Holmes", vec![0]),
+        ];
+        let f = franchises(&c);
+        assert!(f[0].is_some());
+        assert_eq!(f[0], f[2]);
+        assert_eq!(f[1], None, "a remake sharing nobody is not a franchise");
+        assert_eq!(f[3], None);
+        assert_eq!(f[4], None, "another base name");
+    }
+}
