@@ -166,7 +166,7 @@ impl Explanation {
     }
 
     /// Short human-readable reasons, strongest kinds first:
-    /// `same director: X`, `shared cast: Y, Z`, `genres: …`, `themes: …`.
+    /// `same series as X`, `same director: X`, `shared cast: Y, Z`, `genres: …`, `themes: …`.
     pub fn chips(&self, catalog: &Catalog) -> Vec<String> {
         let names = |ids: &[u32], max: usize| {
             ids.iter()
@@ -177,6 +177,12 @@ impl Explanation {
                 .join(", ")
         };
         let mut out = Vec::new();
+        // A franchise link is the strongest reason there is: name the title it continues.
+        if self.share(Block::Franchise) > 0.0 {
+            if let Some(t) = self.because.first().and_then(|&i| catalog.titles.get(i)) {
+                out.push(format!("same series as {}", t.title));
+            }
+        }
         if !self.shared_directors.is_empty() {
             out.push(format!(
                 "same director: {}",

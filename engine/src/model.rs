@@ -31,6 +31,9 @@ pub enum Block {
     Terms,
     /// Production countries, IDF-weighted.
     Countries,
+    /// The title's franchise (`crate::franchise`): sequels, prequels and spin-offs that
+    /// share a base name and a person.
+    Franchise,
     /// Film or series (only matters when kinds are mixed).
     Kind,
     /// Release era: five-year bins, smoothed into the neighbouring bins.
@@ -39,12 +42,13 @@ pub enum Block {
 
 impl Block {
     /// Every block, in feature-id order.
-    pub const ALL: [Block; 7] = [
+    pub const ALL: [Block; 8] = [
         Block::Genres,
         Block::Directors,
         Block::Cast,
         Block::Terms,
         Block::Countries,
+        Block::Franchise,
         Block::Kind,
         Block::Era,
     ];
@@ -57,6 +61,7 @@ impl Block {
             Block::Cast => "cast",
             Block::Terms => "terms",
             Block::Countries => "countries",
+            Block::Franchise => "franchise",
             Block::Kind => "kind",
             Block::Era => "era",
         }
@@ -89,6 +94,9 @@ pub struct Weights {
     pub terms: f32,
     /// Production-country block weight. Default 0.5.
     pub countries: f32,
+    /// Franchise block weight: what one series of stories shares. Default 0.5,
+    /// set by the one-title benchmark (BENCHMARKS.md, "franchise links").
+    pub franchise: f32,
     /// Type (film/series) block weight. Default 0.1: same-type is the default filter, so
     /// this only separates kinds when the user mixes them.
     pub kind: f32,
@@ -117,6 +125,7 @@ impl Default for Weights {
             cast: 0.6,
             terms: 1.0,
             countries: 0.5,
+            franchise: 0.5,
             kind: 0.1,
             era: 0.3,
             prior: 0.4,
@@ -136,6 +145,7 @@ impl Weights {
             Block::Cast => self.cast,
             Block::Terms => self.terms,
             Block::Countries => self.countries,
+            Block::Franchise => self.franchise,
             Block::Kind => self.kind,
             Block::Era => self.era,
         }
@@ -168,7 +178,7 @@ pub struct Model {
     weights: Weights,
     index: Index,
     /// Block `b` owns feature ids `offsets[b]..offsets[b + 1]`.
-    offsets: [u32; 8],
+    offsets: [u32; 9],
     /// Display word of each description term (its most frequent surface form).
     term_words: Vec<String>,
     /// Quality/popularity prior per title, 0–1.
@@ -377,7 +387,9 @@ struct Vectorizer<'a> {
     df: &'a DocFreq,
     /// Number of titles (the IDF's document count).
     n: usize,
-    offsets: [u32; 8],
+    offsets: [u32; 9],
+    /// Franchise id of every title (`crate::franchise::franchises`).
+    franchise: &'a [Option<u32>],
     /// A vector is divided by at least this norm (see [`EVIDENCE_FLOOR`]).
     evidence_floor: f32,
 }
@@ -391,6 +403,7 @@ impl Vectorizer<'_> {
     /// by block; `block` is a scratch buffer reused across titles.
     fn title_vector(
         &self,
+        ti: usize,
         t: &Title,
         term_ids: &[u32],
         v: &mut SparseVec,
@@ -451,6 +464,10 @@ impl Vectorizer<'_> {
                 }),
         );
         push_block(v, block, w.countries);
+        if let Some(&Some(f)) = self.franchise.get(ti) {
+            block.push((self.off(Block::Franchise) + f, 1.0));
+            push_block(v, block, w.franchise);
+        }
         let kind = match t.kind {
             Kind::Movie => 0,
             Kind::Show => 1,
@@ -516,6 +533,13 @@ impl Model {
             .map(|(t, terms)| metadata_rule(t, !terms.is_empty()))
             .collect();
         let df = document_frequencies(catalog, &terms, usize::from(weights.cast_max));
+        // Franchises are found only when they can count (the browser skips the pass at 0).
+        let franchise = if weights.franchise > 0.0 {
+            crate::franchise::franchises(catalog)
+        } else {
+            Vec::new()
+        };
+        let franchise_count = franchise.iter().flatten().max().map_or(0, |&m| m + 1);
         let term_words = terms.words.clone();
 
         let sizes = [
@@ -524,10 +548,11 @@ impl Model {
             catalog.people.len() as u32,
             term_words.len() as u32,
             catalog.countries.len() as u32,
+            franchise_count,
             2,
             ERA_BINS,
         ];
-        let mut offsets = [0u32; 8];
+        let mut offsets = [0u32; 9];
         for (i, s) in sizes.iter().enumerate() {
             offsets[i + 1] = offsets[i] + s;
         }
@@ -537,13 +562,14 @@ impl Model {
             df: &df,
             n,
             offsets,
+            franchise: &franchise,
             evidence_floor: (EVIDENCE_FLOOR * full_weight).max(0.0).sqrt(),
         };
         let mut vectors = Vec::with_capacity(n);
         let mut v: SparseVec = Vec::new();
         let mut block: Vec<(u32, f32)> = Vec::new();
-        for (t, term_ids) in catalog.titles.iter().zip(&terms.per_title) {
-            vectorizer.title_vector(t, term_ids, &mut v, &mut block);
+        for (ti, (t, term_ids)) in catalog.titles.iter().zip(&terms.per_title).enumerate() {
+            vectorizer.title_vector(ti, t, term_ids, &mut v, &mut block);
             vectors.push(v.clone());
         }
         // Type and era are modifiers, not reasons: only genres, people, terms and countries

@@ -68,17 +68,6 @@ impl Audience {
         }
     }
 
-    /// One feature per franchise (`engine::franchise`): cosine 1 within a franchise.
-    pub fn franchise(catalog: &engine::catalog::Catalog) -> Audience {
-        let f = engine::franchise::franchises(catalog);
-        let n = f.iter().flatten().max().map_or(0, |&m| m as usize + 1);
-        let vectors = f
-            .into_iter()
-            .map(|g| g.map(|g| vec![(g, 1.0)]).unwrap_or_default())
-            .collect();
-        Audience::from_vectors(vectors, n)
-    }
-
     /// The titles sharing a feature with `a`, with their cosine (`a` itself included).
     pub(super) fn neighbours(&self, a: usize) -> Vec<(usize, f32)> {
         let s = self.scores(a);

@@ -57,8 +57,10 @@ pub struct EvalArgs {
     pub tune: bool,
     /// Also measure the candidate signals (franchise links, Kaggle tags, prior mix,
     /// trending when you watched), each before and after, cross-validated over files.
-    #[arg(long)]
-    pub signals: bool,
+    /// (`--signals franchise,tags` runs only those; no value runs all four: `franchise`,
+    /// `tags`, `prior`, `trending`.)
+    #[arg(long, num_args = 0.., value_delimiter = ',')]
+    pub signals: Option<Vec<String>>,
     /// Kaggle `netflix_titles.csv` for the tags signal (default: the data directories').
     #[arg(long)]
     pub kaggle: Option<PathBuf>,
@@ -211,13 +213,13 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<String> {
     let histories = read_histories(&paths, &bundle.body.catalog, &mut out)?;
     next_watch::run(&mut out, args, &bundle, &histories, have_details);
     one_title::one_title(&mut out, &bundle, &histories, have_details, args);
-    if args.signals {
+    if let Some(which) = &args.signals {
         let kaggle = args.kaggle.clone().or_else(|| {
             crate::datadirs::DataDirs::locate(None, None)
                 .ok()
                 .map(|d| d.file(crate::sources::kaggle::FILE))
         });
-        signals::run(&mut out, &bundle, &histories, kaggle.as_deref());
+        signals::run(&mut out, &bundle, &histories, kaggle.as_deref(), which);
     }
     Ok(out)
 }

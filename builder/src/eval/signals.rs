@@ -2,7 +2,7 @@
 //! on the behavioural benchmarks, its weight chosen on some histories and scored on the
 //! others (4 folds over the history files), so 20 people do not become the model.
 //!
-//! - franchise links (`engine::franchise`) as a one-title re-ranking term;
+//! - franchise links (`engine::franchise`): the model's franchise block, off to heavy;
 //! - Kaggle's audience tags (Classic, Cult, Independent, LGBTQ, Teen, International), which
 //!   the ETL drops as "not genres", as a tag-cosine term;
 //! - the prior's mix (votes, rating, TMDB popularity, Top 10, engagement views) and share,
@@ -75,16 +75,19 @@ fn fold_total(per: &[Scores], fold: usize, held_out: bool) -> Scores {
 /// Cross-validated choice among `points`: for each fold the point with the best nDCG@10
 /// on the other folds (coverage ≥ 0.10) is scored on the fold. Prints the result and how
 /// often each point was chosen.
-fn cross_validate(out: &mut String, points: &[Point]) {
+fn cross_validate(out: &mut String, points: &[Point], min_coverage: f64) {
     let mut held = Scores::default();
     let mut chosen: Vec<String> = Vec::new();
     for fold in 0..FOLDS {
-        let best = points.iter().filter(|p| p.coverage >= 0.10).max_by(|a, b| {
-            fold_total(&a.per, fold, false)
-                .mean()
-                .2
-                .total_cmp(&fold_total(&b.per, fold, false).mean().2)
-        });
+        let best = points
+            .iter()
+            .filter(|p| p.coverage >= min_coverage)
+            .max_by(|a, b| {
+                fold_total(&a.per, fold, false)
+                    .mean()
+                    .2
+                    .total_cmp(&fold_total(&b.per, fold, false).mean().2)
+            });
         if let Some(p) = best {
             held.merge(&fold_total(&p.per, fold, true));
             chosen.push(p.label.clone());
@@ -185,84 +188,110 @@ fn tag_signal(catalog: &Catalog, kaggle_csv: &Path) -> anyhow::Result<(Audience,
 }
 
 /// Runs every signal experiment; the report is appended to `out`.
-pub(super) fn run(out: &mut String, bundle: &Bundle, h: &Histories, kaggle_csv: Option<&Path>) {
+pub(super) fn run(
+    out: &mut String,
+    bundle: &Bundle,
+    h: &Histories,
+    kaggle_csv: Option<&Path>,
+    which: &[String],
+) {
+    let on = |name: &str| which.is_empty() || which.iter().any(|w| w == name);
     let catalog = &bundle.body.catalog;
     let model = Model::build(catalog, &Weights::default());
     let queries = queries_of(h, &model);
     let n = h.names.len();
     let base = one_title_point("current model".into(), &model, catalog, &queries, n, &[]);
 
-    // Franchise links.
-    let franchise = Audience::franchise(catalog);
-    let groups = engine::franchise::franchises(catalog);
-    let linked = groups.iter().flatten().count();
-    let n_groups = groups.iter().flatten().collect::<HashSet<_>>().len();
-    let truth_pairs = queries
-        .iter()
-        .filter(|q| {
-            q.truth
-                .iter()
-                .any(|&t| groups[t].is_some() && groups[t] == groups[q.title])
-        })
-        .count();
-    let _ = writeln!(
+    // Franchise links: the model's franchise block, from off to heavy.
+    if on("franchise") {
+        let groups = engine::franchise::franchises(catalog);
+        let linked = groups.iter().flatten().count();
+        let n_groups = groups.iter().flatten().collect::<HashSet<_>>().len();
+        let truth_pairs = queries
+            .iter()
+            .filter(|q| {
+                q.truth
+                    .iter()
+                    .any(|&t| groups[t].is_some() && groups[t] == groups[q.title])
+            })
+            .count();
+        let _ = writeln!(
         out,
         "\nsignal: franchise links ({linked} titles in {n_groups} franchises; {truth_pairs} of {} one-title queries have a same-franchise title in their truth)",
         queries.len()
     );
-    let mut points = vec![Point {
-        label: "franchise 0 (current)".into(),
-        per: base.per.clone(),
-        coverage: base.coverage,
-    }];
-    for w in [0.05f32, 0.1, 0.2, 0.4, 0.8] {
-        points.push(one_title_point(
-            format!("franchise {w}"),
-            &model,
-            catalog,
-            &queries,
-            n,
-            &[(&franchise, w)],
-        ));
+        let mut points = Vec::new();
+        let mut build_ms = Vec::new();
+        for w in [0.0f32, 0.25, 0.5, 1.0, 2.0] {
+            let weights = Weights {
+                franchise: w,
+                ..Weights::default()
+            };
+            let started = std::time::Instant::now();
+            let m = Model::build(catalog, &weights);
+            build_ms.push((w, started.elapsed().as_secs_f64() * 1000.0));
+            points.push(one_title_point(
+                format!("franchise block {w}"),
+                &m,
+                catalog,
+                &queries,
+                n,
+                &[],
+            ));
+        }
+        print_points(out, &points);
+        cross_validate(out, &points, 0.10);
+        let _ = writeln!(
+            out,
+            "  Model::build (ms, one run each): {}",
+            build_ms
+                .iter()
+                .map(|(w, ms)| format!("{w}: {ms:.0}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
-    print_points(out, &points);
-    cross_validate(out, &points);
 
     // Kaggle's audience tags.
-    match kaggle_csv.map(|p| tag_signal(catalog, p)) {
-        Some(Ok((tags, tagged))) => {
-            let _ = writeln!(
-                out,
-                "\nsignal: Kaggle audience tags as a block ({tagged} titles tagged)"
-            );
-            let mut points = vec![Point {
-                label: "tags 0 (current)".into(),
-                per: base.per.clone(),
-                coverage: base.coverage,
-            }];
-            for w in [0.02f32, 0.05, 0.1, 0.2] {
-                points.push(one_title_point(
-                    format!("tags {w}"),
-                    &model,
-                    catalog,
-                    &queries,
-                    n,
-                    &[(&tags, w)],
-                ));
+    if on("tags") {
+        match kaggle_csv.map(|p| tag_signal(catalog, p)) {
+            Some(Ok((tags, tagged))) => {
+                let _ = writeln!(
+                    out,
+                    "\nsignal: Kaggle audience tags as a block ({tagged} titles tagged)"
+                );
+                let mut points = vec![Point {
+                    label: "tags 0 (current)".into(),
+                    per: base.per.clone(),
+                    coverage: base.coverage,
+                }];
+                for w in [0.02f32, 0.05, 0.1, 0.2] {
+                    points.push(one_title_point(
+                        format!("tags {w}"),
+                        &model,
+                        catalog,
+                        &queries,
+                        n,
+                        &[(&tags, w)],
+                    ));
+                }
+                print_points(out, &points);
+                cross_validate(out, &points, 0.10);
             }
-            print_points(out, &points);
-            cross_validate(out, &points);
-        }
-        Some(Err(e)) => {
-            let _ = writeln!(out, "\nsignal: Kaggle tags not tried: {e:#}");
-        }
-        None => {
-            let _ = writeln!(out, "\nsignal: Kaggle tags not tried: no Kaggle file");
+            Some(Err(e)) => {
+                let _ = writeln!(out, "\nsignal: Kaggle tags not tried: {e:#}");
+            }
+            None => {
+                let _ = writeln!(out, "\nsignal: Kaggle tags not tried: no Kaggle file");
+            }
         }
     }
-
-    prior_search(out, catalog, &queries, n, &base);
-    trending_when_watched(out, bundle, h);
+    if on("prior") {
+        prior_search(out, catalog, &queries, n, &base);
+    }
+    if on("trending") {
+        trending_when_watched(out, bundle, h);
+    }
 }
 
 /// Coordinate search over the prior's mix and share: from the current setting, each
@@ -419,7 +448,8 @@ fn trending_when_watched(out: &mut String, bundle: &Bundle, h: &Histories) {
         });
     }
     print_points(out, &points);
-    cross_validate(out, &points);
+    // Next-watch lists mix kinds over the whole catalog: no coverage floor applies.
+    cross_validate(out, &points, 0.0);
 }
 
 fn trend_list(
