@@ -195,4 +195,74 @@ mod tests {
         assert_eq!(f[3], None);
         assert_eq!(f[4], None, "another base name");
     }
+
+    /// The sequel of the title asked about comes first and is explained as such, although
+    /// another film shares more genres and plot words with it; without the franchise block
+    /// that other film wins (the ranking before the signal).
+    #[test]
+    fn the_sequel_ranks_first_for_its_original() {
+        use crate::model::{Model, Weights};
+        use crate::recommend::{recommend, Query};
+        let mut c = Catalog {
+            genres: vec!["crime".into(), "drama".into(), "comedy".into()],
+            people: vec!["Millie".into(), "Helena".into(), "Cid".into()],
+            countries: vec!["GB".into()],
+            ..Catalog::default()
+        };
+        let mk = |title: &str, year: u16, genres: Vec<u32>, cast: Vec<u32>, d: &str| Title {
+            id: title.into(),
+            title: title.into(),
+            year: Some(year),
+            genres,
+            cast,
+            countries: vec![0],
+            description: d.into(),
+            ..Title::default()
+        };
+        c.titles = vec![
+            mk(
+                "Enola Holmes",
+                2020,
+                vec![0, 1],
+                vec![0, 1],
+                "A sister searches for her missing mother across London.",
+            ),
+            mk(
+                "Enola Holmes 2",
+                2022,
+                vec![0],
+                vec![0, 1],
+                "A strike at a match factory becomes a case.",
+            ),
+            mk(
+                "The Vanishing",
+                2020,
+                vec![0, 1],
+                vec![2],
+                "A sister searches for her missing mother across Paris.",
+            ),
+            mk(
+                "Factory Days",
+                2001,
+                vec![2],
+                vec![2],
+                "A strike at a match factory, told as a comedy.",
+            ),
+        ];
+        let top = |w: &Weights| {
+            let m = Model::build(&c, w);
+            recommend(&m, &c, &Query::like(0, 2))
+        };
+        let with = top(&Weights::default());
+        assert_eq!(with[0].index, 1, "{with:?}");
+        assert!(with[0]
+            .explanation
+            .chips(&c)
+            .contains(&"same series as Enola Holmes".to_string()));
+        let without = top(&Weights {
+            franchise: 0.0,
+            ..Weights::default()
+        });
+        assert_eq!(without[0].index, 2, "{without:?}");
+    }
 }
