@@ -393,6 +393,7 @@ pub(super) fn one_title(
 #[cfg(test)]
 mod tests {
     use super::super::testutil::{catalog, idx, HISTORY};
+    use engine::history::Resolver;
     use super::*;
 
     #[test]
