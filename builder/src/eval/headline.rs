@@ -18,6 +18,9 @@ use super::next_watch::{files_of, model_list, popular_list};
 use super::one_title::{model_one, popular_one, queries_of, score_one, tfidf_list, total_of};
 use super::{candidates, read_histories, Scores};
 
+/// Per-file scores and the titles listed, of one method.
+type Measured = (Vec<Scores>, HashSet<usize>);
+
 /// Where the viewing histories sit in the data directories (`DataDirs::list`).
 pub const HISTORIES_DIR: &str = "viewing_histories";
 
@@ -50,7 +53,7 @@ pub fn headline(
     let queries = queries_of(&h, model);
     let n = h.names.len();
     let base = Baseline::build(catalog);
-    let methods: [(&str, (Vec<Scores>, HashSet<usize>)); 3] = [
+    let methods: [(&str, Measured); 3] = [
         (
             "model",
             score_one(n, &queries, |q| model_one(model, catalog, &[], q)),

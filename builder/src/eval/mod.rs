@@ -68,7 +68,6 @@ pub struct EvalArgs {
 
 /// List length scored.
 const K: usize = 10;
-/// Fewest watched titles before a cut for it to be scored.
 
 /// HR, recall and nDCG of one list, summed over cuts.
 #[derive(Debug, Clone, Copy, Default)]

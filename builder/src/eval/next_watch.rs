@@ -12,6 +12,7 @@ use engine::Bundle;
 
 use super::{row, EvalArgs, Histories, Scores, K};
 
+/// Fewest watched titles before a cut for it to be scored.
 const MIN_BEFORE: usize = 5;
 /// One scored cut of one history.
 pub(super) struct Cut {

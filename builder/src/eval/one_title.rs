@@ -393,8 +393,8 @@ pub(super) fn one_title(
 #[cfg(test)]
 mod tests {
     use super::super::testutil::{catalog, idx, HISTORY};
-    use engine::history::Resolver;
     use super::*;
+    use engine::history::Resolver;
 
     #[test]
     fn one_title_truth_is_same_kind_first_viewings_in_the_window() {

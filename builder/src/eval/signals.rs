@@ -304,8 +304,9 @@ fn prior_search(out: &mut String, catalog: &Catalog, queries: &[OneQuery], n: us
         "\nsignal: prior mix (votes, rating, TMDB popularity, Top 10, engagement views) and share, coordinate search"
     );
     type Setting = (PriorMix, f32);
-    let mut cache: Vec<(Setting, Point)> = Vec::new();
-    let mut eval = |s: Setting, cache: &mut Vec<(Setting, Point)>| -> usize {
+    type Cache = Vec<(Setting, Point)>;
+    let mut cache: Cache = Vec::new();
+    let mut eval = |s: Setting, cache: &mut Cache| -> usize {
         if let Some(i) = cache.iter().position(|c| c.0 == s) {
             return i;
         }
@@ -326,44 +327,43 @@ fn prior_search(out: &mut String, catalog: &Catalog, queries: &[OneQuery], n: us
         None => total_of(&p.per, None).mean().2,
     };
     let start: Setting = (PriorMix::default(), Weights::default().prior);
-    let search =
-        |fold: Option<usize>,
-         cache: &mut Vec<(Setting, Point)>,
-         eval: &mut dyn FnMut(Setting, &mut Vec<(Setting, Point)>) -> usize| {
-            let mut cur = start;
-            let mut cur_i = eval(cur, cache);
-            for _round in 0..2 {
-                let mut moved = false;
-                for coord in 0..6 {
-                    for step in [2.0f32, 0.5] {
-                        let mut s = cur;
-                        let x = match coord {
-                            0 => &mut s.0.votes,
-                            1 => &mut s.0.rating,
-                            2 => &mut s.0.popularity,
-                            3 => &mut s.0.top10,
-                            4 => &mut s.0.views,
-                            _ => &mut s.1,
-                        };
-                        *x = if *x == 0.0 { 0.2 } else { (*x * step).min(1.0) };
-                        if s == cur {
-                            continue;
-                        }
-                        let i = eval(s, cache);
-                        let (new, old) = (&cache[i].1, &cache[cur_i].1);
-                        if new.coverage >= 0.10 && score(new, fold) > 1.01 * score(old, fold) {
-                            cur = s;
-                            cur_i = i;
-                            moved = true;
-                        }
+    let search = |fold: Option<usize>,
+                  cache: &mut Cache,
+                  eval: &mut dyn FnMut(Setting, &mut Cache) -> usize| {
+        let mut cur = start;
+        let mut cur_i = eval(cur, cache);
+        for _round in 0..2 {
+            let mut moved = false;
+            for coord in 0..6 {
+                for step in [2.0f32, 0.5] {
+                    let mut s = cur;
+                    let x = match coord {
+                        0 => &mut s.0.votes,
+                        1 => &mut s.0.rating,
+                        2 => &mut s.0.popularity,
+                        3 => &mut s.0.top10,
+                        4 => &mut s.0.views,
+                        _ => &mut s.1,
+                    };
+                    *x = if *x == 0.0 { 0.2 } else { (*x * step).min(1.0) };
+                    if s == cur {
+                        continue;
+                    }
+                    let i = eval(s, cache);
+                    let (new, old) = (&cache[i].1, &cache[cur_i].1);
+                    if new.coverage >= 0.10 && score(new, fold) > 1.01 * score(old, fold) {
+                        cur = s;
+                        cur_i = i;
+                        moved = true;
                     }
                 }
-                if !moved {
-                    break;
-                }
             }
-            cur_i
-        };
+            if !moved {
+                break;
+            }
+        }
+        cur_i
+    };
     let best_all = search(None, &mut cache, &mut eval);
     let mut held = Scores::default();
     let mut chosen = Vec::new();
