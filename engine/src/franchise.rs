@@ -25,7 +25,7 @@ pub fn base_name(title: &str) -> (String, bool) {
         .split(" - ")
         .next()
         .unwrap_or(title);
-    let folded = fold(head);
+    let folded = fold_fast(head);
     let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
     let mut marker = false;
     if words.len() >= 2 && words.last().is_some_and(|w| is_sequel_number(w)) {
@@ -43,6 +43,32 @@ pub fn base_name(title: &str) -> (String, bool) {
         words.remove(0);
     }
     (words.join(" "), marker)
+}
+
+/// [`fold`] with a fast path for ASCII text (most titles): the model runs this on every
+/// title in the browser, and NFKD decomposition was most of its cost. Same output: ASCII
+/// has nothing to decompose.
+fn fold_fast(s: &str) -> String {
+    if !s.is_ascii() {
+        return fold(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c == '\'' {
+            continue;
+        }
+        if c.is_ascii_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    out
 }
 
 /// "2" to "12", Roman numerals to XII, and number words to "twelve".
@@ -167,6 +193,20 @@ mod tests {
         // A lone number is a title, not a sequel of nothing.
         assert_eq!(base_name("1917"), ("1917".into(), false));
         assert_eq!(base_name("Ocean's Eleven"), ("oceans".into(), true));
+    }
+
+    #[test]
+    fn the_ascii_fast_path_folds_as_fold_does() {
+        for t in [
+            "Schindler's List!!",
+            "  Enola Holmes 2 ",
+            "A-B_c",
+            "Amélie",
+            "ÉCOLE",
+            "x",
+        ] {
+            assert_eq!(fold_fast(t), fold(t), "{t}");
+        }
     }
 
     #[test]

@@ -241,6 +241,14 @@ pub(super) fn run(
         }
         print_points(out, &points);
         cross_validate(out, &points, 0.10);
+        let franchise_ms = (0..5)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                let _ = engine::franchise::franchises(catalog);
+                started.elapsed().as_secs_f64() * 1000.0
+            })
+            .fold(f64::INFINITY, f64::min);
+        let _ = writeln!(out, "  franchises(): {franchise_ms:.1} ms (best of 5)");
         let _ = writeln!(
             out,
             "  Model::build (ms, one run each): {}",
