@@ -17,8 +17,7 @@
 
 use std::collections::BTreeMap;
 
-// FxHash: short string keys from trusted files; SipHash costs time for nothing here.
-use rustc_hash::FxHashMap as HashMap;
+use crate::HashMap;
 
 use engine::normalize::fold;
 use engine::report::{JoinReport, MatchNote};
@@ -396,7 +395,7 @@ pub fn link_engagement(
     let mut links = EngagementLinks::default();
     let mut by_name: HashMap<(String, Kind), usize> = HashMap::default();
     let mut new_by_key: HashMap<(String, Kind), usize> = HashMap::default();
-    let mut new_ids: rustc_hash::FxHashSet<String> = Default::default();
+    let mut new_ids: crate::HashSet<String> = Default::default();
     let (mut linked, mut created, mut unlinked) = (0u64, 0u64, 0u64);
     for (((show, kind), (_, hours)), (variants, hit)) in todo.into_iter().zip(matched) {
         let target = match hit {

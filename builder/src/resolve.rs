@@ -18,9 +18,7 @@
 //! 6. TMDB films (no IMDb id) then join the titles so far (Kaggle-only ones included) by
 //!    the Kaggle rule; unmatched ones are grouped by (key, kind, year) like Kaggle's.
 
-// FxHash: these maps are keyed by short strings from trusted files, where SipHash's
-// DoS resistance buys nothing and costs ~5% of the build.
-use rustc_hash::FxHashMap as HashMap;
+use crate::HashMap;
 
 use engine::report::{JoinReport, MatchNote};
 use engine::{Kind, SourceRef};

@@ -1,8 +1,8 @@
 //! The catalog step of `builder build`: people, genres and countries interned into sorted
 //! tables, drafts converted to engine titles, descriptions cut.
 
+use crate::{HashMap, HashSet};
 use engine::{Catalog, Title};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{CAST_ALWAYS, MAX_CAST, MAX_DIRECTORS};
 use crate::resolve::Draft;

@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::{HashMap, HashSet};
 use engine::trends::Category;
 use engine::Kind;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{category_kind, lap};
 use crate::datadirs::DataDirs;

@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::{HashMap, HashSet};
 use engine::trends::{
     Country, CountryRun, EngagementEntry, PopularEntry, Trailer, Trends, WeeklyEntry,
 };
 use engine::Kind;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::category_kind;
 use super::read::TrendPart;
