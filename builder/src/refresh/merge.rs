@@ -313,7 +313,10 @@ mod tests {
         // Written back unquoted, as read.
         let m = merge_rows(&cols, &["week", "title"], &["week"], Vec::new(), rows).unwrap();
         let out = String::from_utf8(m.bytes).unwrap();
-        assert_eq!(out, "week\ttitle\n2026-07-19\t\"Weird\" Al\n2026-07-19\tB\n");
+        assert_eq!(
+            out,
+            "week\ttitle\n2026-07-19\t\"Weird\" Al\n2026-07-19\tB\n"
+        );
         let err = parse_tsv("t.tsv", b"week\ttitle\n2026\tA\n2026", &cols)
             .unwrap_err()
             .to_string();
