@@ -232,3 +232,154 @@ pub fn merge_works(drafts: &mut Vec<Draft>, aliases: &[Alias]) -> Vec<MergedWork
     merged.sort_by(|a, b| a.kept.cmp(&b.kept));
     merged
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::Index;
+    use crate::sources::CatalogRecord;
+    use engine::SourceRef;
+
+    fn draft(source: &'static str, id: &str, title: &str, kind: Kind, year: u16) -> Draft {
+        let rec = CatalogRecord {
+            source,
+            id: id.into(),
+            title: title.into(),
+            kind,
+            year: Some(year),
+            ..CatalogRecord::default()
+        };
+        let mut d = merge(vec![rec]);
+        d.sources = vec![SourceRef {
+            source: source.into(),
+            id: id.into(),
+        }];
+        d
+    }
+
+    fn with(mut d: Draft, imdb: Option<&str>, people: &[&str]) -> Draft {
+        d.rec.imdb_id = imdb.map(str::to_owned);
+        if let Some(i) = imdb {
+            d.id = i.to_owned();
+        }
+        d.rec.cast = people.iter().map(|p| (*p).to_owned()).collect();
+        d
+    }
+
+    fn alias(title: &str, original: &str, kind: Option<Kind>) -> Alias {
+        Alias {
+            title: title_key(title),
+            original: title_key(original),
+            kind,
+        }
+    }
+
+    /// "Money Heist" (JustWatch, 2017) and Kaggle's "La casa de papel" (dated 2021 by its
+    /// latest season), with Netflix's ` // ` pair as evidence.
+    fn heist() -> Vec<Draft> {
+        vec![
+            with(
+                draft("justwatch_2023", "ts56768", "Money Heist", Kind::Show, 2017),
+                Some("tt6468322"),
+                &["Úrsula Corberó", "Álvaro Morte", "Itziar Ituño"],
+            ),
+            with(
+                draft(
+                    "kaggle_netflix_titles",
+                    "s110",
+                    "La casa de papel",
+                    Kind::Show,
+                    2021,
+                ),
+                None,
+                &[
+                    "Úrsula Corberó",
+                    "Itziar Ituño",
+                    "Álvaro Morte",
+                    "Paco Tous",
+                ],
+            ),
+            draft("justwatch_2023", "tm1", "Heat", Kind::Movie, 1995),
+        ]
+    }
+
+    #[test]
+    fn an_original_and_an_english_listing_become_one_title() {
+        let mut drafts = heist();
+        let rows = vec![EngagementRow {
+            title: "Money Heist: Part 1".into(),
+            original: Some("La casa de papel: Parte 1".into()),
+            kind: Some(Kind::Show),
+            ..EngagementRow::default()
+        }];
+        let aliases = aliases(&rows, &drafts);
+        assert_eq!(
+            aliases,
+            vec![alias("Money Heist", "La casa de papel", Some(Kind::Show))]
+        );
+        let merged = merge_works(&mut drafts, &aliases);
+        assert_eq!(merged.len(), 1, "{merged:?}");
+        assert_eq!(merged[0].kept, "tt6468322");
+        assert_eq!(merged[0].merged_sources, ["kaggle_netflix_titles:s110"]);
+        assert_eq!(drafts.len(), 2);
+        let d = &drafts[0];
+        assert_eq!(
+            (d.id.as_str(), d.rec.title.as_str()),
+            ("tt6468322", "Money Heist")
+        );
+        assert_eq!(d.sources.len(), 2);
+        assert_eq!(d.rec.cast.len(), 3, "the richer source's fields win");
+        // Either name finds it.
+        let index = Index::new(&drafts);
+        assert_eq!(index.exact("la casa de papel", Kind::Show), [0]);
+        assert_eq!(index.exact("money heist", Kind::Show), [0]);
+    }
+
+    #[test]
+    fn names_alone_or_disagreeing_listings_are_not_merged() {
+        let a = alias("Money Heist", "La casa de papel", None);
+        // No source pairs the names: shared people are not enough.
+        let mut drafts = heist();
+        assert!(merge_works(&mut drafts, &[]).is_empty());
+        // Two different IMDb ids are two works.
+        let mut drafts = heist();
+        drafts[1].rec.imdb_id = Some("tt0000001".into());
+        assert!(merge_works(&mut drafts, std::slice::from_ref(&a)).is_empty());
+        // No shared people.
+        let mut drafts = heist();
+        drafts[1].rec.cast = vec!["Someone Else".into(), "Another".into()];
+        assert!(merge_works(&mut drafts, std::slice::from_ref(&a)).is_empty());
+        // A film and a series.
+        let mut drafts = heist();
+        drafts[1].rec.kind = Kind::Movie;
+        assert!(merge_works(&mut drafts, std::slice::from_ref(&a)).is_empty());
+        // The source says film; both are series.
+        let mut drafts = heist();
+        let film = alias("Money Heist", "La casa de papel", Some(Kind::Movie));
+        assert!(merge_works(&mut drafts, &[film]).is_empty());
+        // Films: years more than one apart (a remake), even with shared people.
+        let mut drafts = heist();
+        for d in &mut drafts {
+            d.rec.kind = Kind::Movie;
+        }
+        assert!(merge_works(&mut drafts, std::slice::from_ref(&a)).is_empty());
+        // Without people on one side, the years must agree.
+        let mut drafts = heist();
+        drafts[1].rec.cast.clear();
+        assert!(merge_works(&mut drafts, std::slice::from_ref(&a)).is_empty());
+        drafts[1].rec.year = Some(2017);
+        assert_eq!(merge_works(&mut drafts, &[a]).len(), 1);
+    }
+
+    #[test]
+    fn a_listing_that_could_be_either_of_two_works_stays() {
+        let mut drafts = heist();
+        let mut twin = drafts[1].clone();
+        twin.id = "s999".into();
+        twin.sources[0].id = "s999".into();
+        drafts.push(twin);
+        let a = alias("Money Heist", "La casa de papel", Some(Kind::Show));
+        assert!(merge_works(&mut drafts, &[a]).is_empty());
+        assert_eq!(drafts.len(), 4);
+    }
+}
