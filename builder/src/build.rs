@@ -22,7 +22,7 @@ use engine::{Bundle, Catalog, Kind, Title};
 use crate::datadirs::DataDirs;
 use crate::fsutil::write_atomic;
 use crate::link::{link_engagement, link_top10, link_trailers, TrailerLink};
-use crate::resolve::Draft;
+use crate::resolve::{works, Draft};
 use crate::sources::top10;
 
 pub use intern::{round_significant, shorten};
@@ -202,6 +202,21 @@ fn link(
     let mut drafts = resolved.drafts;
     let mut joins = resolved.joins;
     let mut notes = resolved.notes;
+    let before = drafts.len();
+    let aliases = works::aliases(&part.engagement_rows, &drafts);
+    let merged = works::merge_works(&mut drafts, &aliases);
+    for m in &merged {
+        tracing::debug!(
+            "one work: {} {:?} <- {:?} [{}] ({})",
+            m.kept,
+            m.kept_title,
+            m.merged_title,
+            m.merged_sources.join(", "),
+            m.evidence
+        );
+    }
+    joins.push(crate::report::works_join(merged.len(), before));
+    lap(t, "works under two names merged");
     let top10 = link_top10(&mut drafts, &part.names.first_week);
     notes.extend(top10.notes.iter().cloned());
     lap(t, "top 10 linked");

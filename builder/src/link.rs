@@ -224,6 +224,7 @@ fn name_only_draft(
             ..CatalogRecord::default()
         },
         key: key.0.clone(),
+        other_keys: Vec::new(),
         id,
         sources: Vec::new(),
         trend_only: true,
@@ -242,7 +243,9 @@ pub fn link_trailers(
     let index = Index::new(drafts);
     let mut by_key: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, d) in drafts.iter().enumerate() {
-        by_key.entry(d.key.as_str()).or_default().push(i);
+        for key in std::iter::once(&d.key).chain(&d.other_keys) {
+            by_key.entry(key.as_str()).or_default().push(i);
+        }
     }
     let charted = |d: &Draft| d.sources.iter().any(|s| s.source == TOP10_SOURCE);
     trailers

@@ -54,6 +54,19 @@ pub(crate) fn top10_joins(
     ]
 }
 
+/// The merge of one work's listings under two names (see [`crate::resolve::works`]):
+/// listings merged into another title, of the catalog titles before.
+pub fn works_join(merged: usize, titles: usize) -> JoinReport {
+    JoinReport {
+        name: WORKS_JOIN.into(),
+        matched: merged as u64,
+        total: titles as u64,
+    }
+}
+
+/// Name of the [`works_join`] line of the report.
+pub const WORKS_JOIN: &str = "catalog titles merged as one work (original/English name)";
+
 /// The trailer joins: to any title, and to a catalog (not trend-only) title.
 pub fn trailer_joins(links: &[TrailerLink], drafts: &[Draft]) -> [JoinReport; 2] {
     [

@@ -18,6 +18,8 @@
 //! 6. TMDB films (no IMDb id) then join the titles so far (Kaggle-only ones included) by
 //!    the Kaggle rule; unmatched ones are grouped by (key, kind, year) like Kaggle's.
 
+pub mod works;
+
 use crate::HashMap;
 
 use engine::report::{JoinReport, MatchNote};
@@ -37,6 +39,9 @@ pub struct Draft {
     pub id: String,
     /// Matching key of the display title.
     pub key: String,
+    /// Keys of the other names the title is listed under (one work merged from listings
+    /// under two names, see [`works`]): exact lookups find it by these too.
+    pub other_keys: Vec<String>,
     /// Every source record merged in.
     pub sources: Vec<SourceRef>,
     /// Known only from Top 10 lists.
@@ -139,6 +144,7 @@ fn merge(mut group: Vec<CatalogRecord>) -> Draft {
         take!(imdb_votes);
         take!(tmdb_popularity);
         take!(tmdb_score);
+        take!(original_title);
         take_vec!(description);
         take_vec!(genres);
         take_vec!(directors);
@@ -158,6 +164,7 @@ fn merge(mut group: Vec<CatalogRecord>) -> Draft {
     sources.dedup();
     Draft {
         key: title_key(&m.title),
+        other_keys: Vec::new(),
         id,
         rec: m,
         sources,
@@ -178,10 +185,9 @@ impl Index {
         let mut exact: HashMap<(String, Kind), Vec<usize>> = HashMap::default();
         let mut blocks: HashMap<(Kind, char), Vec<(usize, usize)>> = HashMap::default();
         for (i, d) in drafts.iter().enumerate() {
-            exact
-                .entry((d.key.clone(), d.rec.kind))
-                .or_default()
-                .push(i);
+            for key in std::iter::once(&d.key).chain(&d.other_keys) {
+                exact.entry((key.clone(), d.rec.kind)).or_default().push(i);
+            }
             if let Some(c) = d.key.chars().next() {
                 blocks
                     .entry((d.rec.kind, c))
@@ -276,6 +282,7 @@ fn attach_records(drafts: &mut [Draft], attach: Vec<Vec<CatalogRecord>>) {
             sources.dedup();
             merged.sources = sources;
             merged.id = id;
+            merged.other_keys = std::mem::take(&mut d.other_keys);
             *d = merged;
         }
     }

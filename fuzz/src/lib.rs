@@ -702,7 +702,7 @@ impl Target for HistoryTarget {
 
 /// Every target's name, in the order `all` runs them.
 pub const TARGETS: &[&str] = &[
-    "bundle", "details", "feedback", "request", "answer", "history",
+    "bundle", "details", "feedback", "request", "answer", "history", "top10", "catalog", "xlsx",
 ];
 
 /// The target called `name`; the bundle-based ones need `seeds`.

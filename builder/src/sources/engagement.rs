@@ -44,6 +44,8 @@ pub struct EngagementRow {
     pub line: u64,
     /// Title as Netflix prints it, without the original after ` // `.
     pub title: String,
+    /// The original-language title Netflix prints after ` // `, if any.
+    pub original: Option<String>,
     /// Film or series; `None` in the single-sheet 2023 Jan–Jun report.
     pub kind: Option<Kind>,
     /// Release date `YYYY-MM-DD`, when given (Netflix leaves titles before 2010 undated).
@@ -296,13 +298,14 @@ fn read_xlsx_inner(
             let parsed = (|| -> Result<EngagementRow, RowError> {
                 let raw = cell_text(get(Some(c_title)))
                     .ok_or_else(|| RowError::col("Title", "empty title"))?;
-                let (title, _) = split_original(&raw);
+                let (title, original) = split_original(&raw);
                 let hours = cell_count(get(Some(c_hours)), "Hours Viewed")?
                     .ok_or_else(|| RowError::col("Hours Viewed", "empty"))?;
                 Ok(EngagementRow {
                     period: period.clone(),
                     line,
                     title: title.to_owned(),
+                    original: original.map(str::to_owned),
                     kind,
                     release_date: cell_date(get(c_date))?,
                     hours,
@@ -402,7 +405,7 @@ pub fn read_derived(
         let raw = row
             .opt_str("title")?
             .ok_or_else(|| RowError::col("title", "empty title"))?;
-        let (title, _) = split_original(raw);
+        let (title, original) = split_original(raw);
         let kind = super::tmdb::content_kind(row.str("content_type")?)?;
         let release_date = match row.opt_str("release_date")? {
             None => None,
@@ -423,6 +426,7 @@ pub fn read_derived(
             period: DERIVED_PERIOD.to_owned(),
             line: row.line,
             title: title.to_owned(),
+            original: original.map(str::to_owned),
             kind: Some(kind),
             release_date,
             hours: count(hours, "hours_viewed")?,
