@@ -2,7 +2,6 @@
 //! answers, safety blocks, retry, errors, timeout, prompt injection, limits, CORS.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-
 use std::time::Duration;
 
 use proxy::fake_gemini::{
