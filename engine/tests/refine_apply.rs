@@ -52,7 +52,11 @@ fn korean_feedback_gives_korean_titles() {
     let q = Query::like(st, 10);
     let engine_list = engine::recommend::recommend(&f.model, &f.cat, &q);
     assert!(
-        engine_list.iter().filter(|r| korean(&f.cat, r.index)).count() < 3,
+        engine_list
+            .iter()
+            .filter(|r| korean(&f.cat, r.index))
+            .count()
+            < 3,
         "the profile alone is not Korean"
     );
 
@@ -68,7 +72,11 @@ fn korean_feedback_gives_korean_titles() {
     for p in &out.picks {
         assert!(korean(&f.cat, p.index), "{}", f.cat.titles[p.index].title);
         assert!(!genre(&f.cat, p.index, "horror"));
-        assert_eq!(f.cat.titles[p.index].kind, Kind::Show, "the list's kind stays");
+        assert_eq!(
+            f.cat.titles[p.index].kind,
+            Kind::Show,
+            "the list's kind stays"
+        );
     }
     assert!(out.unmatched.is_empty(), "{:?}", out.unmatched);
 
@@ -122,7 +130,12 @@ fn not_for_kids_drops_childrens_titles_by_genre_and_rating() {
     assert_eq!(out.picks.len(), 10);
     for p in &out.picks {
         let t = &f.cat.titles[p.index];
-        assert!(!for_kids(&f.cat, p.index), "{} ({:?})", t.title, t.age_rating);
+        assert!(
+            !for_kids(&f.cat, p.index),
+            "{} ({:?})",
+            t.title,
+            t.age_rating
+        );
     }
 }
 
@@ -152,7 +165,14 @@ fn a_constraint_nothing_meets_is_reported() {
     let f = fixture();
     let mut q = Query::like(refine_support::title(&f.cat, "Stranger Things"), 10);
     q.filters.year_min = Some(2021);
-    let out = on_device(&f.model, &f.cat, &f.index, &q, "Korean, from the nineties", 10);
+    let out = on_device(
+        &f.model,
+        &f.cat,
+        &f.index,
+        &q,
+        "Korean, from the nineties",
+        10,
+    );
     assert_eq!(
         out.unmatched,
         vec![Constraint::Era {
@@ -160,7 +180,9 @@ fn a_constraint_nothing_meets_is_reported() {
             to: Some(1999)
         }]
     );
-    assert!(out.unmatched[0].no_match().starts_with("No titles released 1990–1999"));
+    assert!(out.unmatched[0]
+        .no_match()
+        .starts_with("No titles released 1990–1999"));
     // The constraint that can apply still does.
     assert!(!out.picks.is_empty());
     assert!(out.picks.iter().all(|p| korean(&f.cat, p.index)));

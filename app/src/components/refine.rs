@@ -125,15 +125,6 @@ pub struct Outcome {
     pub unmatched: Vec<String>,
 }
 
-/// Refinement state shown under the box.
-#[derive(Debug, Clone, PartialEq)]
-enum Status {
-    Idle,
-    Working(&'static str),
-    Done(Outcome),
-    Invalid(String),
-}
-
 /// Why the proxy did not produce picks, as a clause for "the on-device refiner answered
 /// because …".
 fn failure_reason(status: u16, body: &str) -> String {
@@ -324,7 +315,12 @@ impl Refinement {
         let feedback = Memo::new(move |_| {
             params
                 .with(|m| m.get("refine"))
-                .map(|f| f.trim().chars().take(refine::MAX_FEEDBACK_CHARS).collect::<String>())
+                .map(|f| {
+                    f.trim()
+                        .chars()
+                        .take(refine::MAX_FEEDBACK_CHARS)
+                        .collect::<String>()
+                })
                 .filter(|f| !f.is_empty())
         });
         let action = Action::new_local(move |job: &Job| {
@@ -360,9 +356,10 @@ impl Refinement {
             let (Some(text), q) = (feedback.get(), query.get()) else {
                 return;
             };
-            let done = action
-                .value()
-                .with_untracked(|v| v.as_ref().is_some_and(|v| v.feedback == text && v.query == q));
+            let done = action.value().with_untracked(|v| {
+                v.as_ref()
+                    .is_some_and(|v| v.feedback == text && v.query == q)
+            });
             if !done {
                 r.start(text, q, shown.get_untracked());
             }
@@ -398,9 +395,8 @@ impl Refinement {
     }
 }
 
-/// The URL of the page now shown with `refine=` set to `feedback` (or removed).
-fn url_with_feedback(feedback: Option<&str>) -> String {
-    let search = use_location().search.get_untracked();
+/// The Discover URL of query string `search` with `refine=` set to `feedback` (or removed).
+fn url_with_feedback(search: &str, feedback: Option<&str>) -> String {
     let mut parts: Vec<String> = search
         .trim_start_matches('?')
         .split('&')
@@ -430,6 +426,7 @@ pub fn RefineBox(
     // (autofill, a cleared field).
     let input = NodeRef::<leptos::html::Input>::new();
     let navigate = use_navigate();
+    let location = use_location();
     // The field shows the feedback of a shared link.
     Effect::new(move |_| {
         if let (Some(f), Some(el)) = (refinement.feedback.get(), input.get()) {
@@ -442,7 +439,13 @@ pub fn RefineBox(
         ev.prevent_default();
         let feedback: String = input
             .get_untracked()
-            .map(|a| a.value().trim().chars().take(refine::MAX_FEEDBACK_CHARS).collect())
+            .map(|a| {
+                a.value()
+                    .trim()
+                    .chars()
+                    .take(refine::MAX_FEEDBACK_CHARS)
+                    .collect()
+            })
             .unwrap_or_default();
         if feedback.is_empty() {
             refinement.invalid.set(Some(
@@ -453,9 +456,17 @@ pub fn RefineBox(
         refinement.typed.set_value(Some(feedback.clone()));
         if refinement.feedback.get_untracked().as_deref() == Some(feedback.as_str()) {
             // The URL already says so: run again (the LLM may answer this time).
-            refinement.start(feedback, refinement.query.get_untracked(), shown.get_untracked());
+            refinement.start(
+                feedback,
+                refinement.query.get_untracked(),
+                shown.get_untracked(),
+            );
         } else {
-            navigate(&url_with_feedback(Some(&feedback)), NavigateOptions::default());
+            let search = location.search.get_untracked();
+            navigate(
+                &url_with_feedback(&search, Some(&feedback)),
+                NavigateOptions::default(),
+            );
         }
     };
     view! {
@@ -548,7 +559,14 @@ pub fn RefinedList(
     on_like: Callback<String>,
 ) -> impl IntoView {
     let navigate = use_navigate();
-    let clear = move |_| navigate(&url_with_feedback(None), NavigateOptions::default());
+    let location = use_location();
+    let clear = move |_| {
+        let search = location.search.get_untracked();
+        navigate(
+            &url_with_feedback(&search, None),
+            NavigateOptions::default(),
+        );
+    };
     let out = refined.outcome;
     let empty = out.picks.is_empty();
     let liked = refined.query.liked.clone();

@@ -224,9 +224,9 @@ pub fn on_device(
         .iter()
         .filter(|c| {
             c.selects()
-                && !cands.iter().any(|&(i, _)| {
-                    satisfies(catalog, i, c) && !ruled_out(catalog, i, &constraints)
-                })
+                && !cands
+                    .iter()
+                    .any(|&(i, _)| satisfies(catalog, i, c) && !ruled_out(catalog, i, &constraints))
         })
         .cloned()
         .collect();

@@ -208,7 +208,9 @@ fn judge(
         Constraint::Kids { avoid } => {
             let kids = has_genre("family")
                 || t.age_rating.as_deref().is_some_and(|r| {
-                    KIDS_RATINGS.iter().any(|k| k.eq_ignore_ascii_case(r.trim()))
+                    KIDS_RATINGS
+                        .iter()
+                        .any(|k| k.eq_ignore_ascii_case(r.trim()))
                 });
             match (kids, avoid) {
                 (true, true) => Verdict::Drop,
