@@ -69,6 +69,11 @@ pub enum Constraint {
     },
     /// Runtime or season count.
     Length(Length),
+    /// Made for children: the family genre or a children's age rating (TV-Y, TV-Y7, G).
+    Kids {
+        /// True for "not for kids".
+        avoid: bool,
+    },
     /// More like this catalog title (scored with the model's similarity).
     LikeTitle {
         /// Index into `catalog.titles`.
@@ -129,6 +134,8 @@ impl Constraint {
             Constraint::Length(Length::Miniseries) => "a miniseries".into(),
             Constraint::Length(Length::MaxMinutes(m)) => format!("under {m} minutes"),
             Constraint::LikeTitle { title, .. } => format!("more like {title}"),
+            Constraint::Kids { avoid: false } => "for kids".into(),
+            Constraint::Kids { avoid: true } => "not for kids".into(),
             Constraint::Keyword { word, avoid, .. } => {
                 if *avoid {
                     format!("no {word}")
@@ -137,6 +144,44 @@ impl Constraint {
                 }
             }
         }
+    }
+
+    /// Whether this asks for titles with a property (Korean, comedy, with X, for kids,
+    /// about zombies, a decade, a miniseries): such a constraint must be met by the picks,
+    /// or the viewer is told that nothing in the catalog met it. Preferences (lighter,
+    /// shorter, more like X) and exclusions are not.
+    pub fn selects(&self) -> bool {
+        match self {
+            Constraint::Genre { avoid, .. }
+            | Constraint::TrueStory { avoid }
+            | Constraint::Person { avoid, .. }
+            | Constraint::Country { avoid, .. }
+            | Constraint::Keyword { avoid, .. }
+            | Constraint::Kids { avoid } => !avoid,
+            Constraint::Era { .. }
+            | Constraint::Length(Length::Miniseries)
+            | Constraint::Length(Length::MaxMinutes(_)) => true,
+            Constraint::Tone { .. }
+            | Constraint::Kind { .. }
+            | Constraint::Length(_)
+            | Constraint::LikeTitle { .. } => false,
+        }
+    }
+
+    /// The plain sentence for a selecting constraint nothing in the catalog met, e.g.
+    /// "No Korean titles in the catalog matched."
+    pub fn no_match(&self) -> String {
+        let what = match self {
+            Constraint::Genre { genre, .. } => format!("{} titles", genre_label(genre)),
+            Constraint::TrueStory { .. } => "titles based on real events".into(),
+            Constraint::Person { name, .. } => format!("titles with {name}"),
+            Constraint::Country { label, .. } => format!("{label} titles"),
+            Constraint::Keyword { word, .. } => format!("titles about {word}"),
+            Constraint::Kids { .. } => "titles for kids".into(),
+            Constraint::Length(Length::Miniseries) => "miniseries".into(),
+            other => format!("titles {}", other.describe()),
+        };
+        format!("No {what} in the catalog matched (with the profile's filters).")
     }
 
     /// The same constraint, negated where negation means something ("no horror").
@@ -173,6 +218,7 @@ impl Constraint {
                 label,
                 avoid: !avoid,
             },
+            Constraint::Kids { avoid } => Constraint::Kids { avoid: !avoid },
             Constraint::Length(Length::Short) => Constraint::Length(Length::Long),
             Constraint::Length(Length::Long) => Constraint::Length(Length::Short),
             Constraint::Keyword { word, stem, avoid } => Constraint::Keyword {

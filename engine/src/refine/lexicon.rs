@@ -17,6 +17,8 @@ pub(super) enum Effect {
     Country(&'static [&'static str], &'static str),
     CountryAndGenre(&'static [&'static str], &'static str, &'static str),
     Length(Length),
+    /// Made for children.
+    Kids,
     /// Known filler that must not become a keyword ("show me", "too").
     Ignore,
 }
@@ -105,10 +107,14 @@ pub(super) const LEXICON: &[(&str, Effect)] = {
         ("tearjerker", Genre("drama")),
         ("european", Genre("european")),
         ("family", Genre("family")),
-        ("kids", Genre("family")),
-        ("children", Genre("family")),
+        ("kids", Kids),
+        ("kid", Kids),
+        ("children", Kids),
+        ("childrens", Kids),
+        ("toddlers", Kids),
         ("family friendly", Genre("family")),
-        ("kid friendly", Genre("family")),
+        ("kid friendly", Kids),
+        ("child friendly", Kids),
         ("fantasy", Genre("fantasy")),
         ("magic", Genre("fantasy")),
         ("magical", Genre("fantasy")),

@@ -25,7 +25,9 @@ pub use constraint::{describe, Constraint, Length};
 pub use parse::parse_feedback;
 pub use rerank::{rerank, RefinedPick};
 
-use crate::catalog::{Catalog, Title};
+use rerank::{ruled_out, satisfies};
+
+use crate::catalog::{Catalog, Kind, Title};
 use crate::model::Model;
 use crate::recommend::{recommend, target_kind, Query};
 use crate::search::SearchIndex;
@@ -36,9 +38,8 @@ fn popularity(t: &Title) -> f32 {
 }
 
 /// Catalog titles that directly satisfy a positive person constraint ("with Ryan
-/// Reynolds"), most popular first, at most `limit`: merge them into the candidates before
-/// [`rerank`] so the viewer's named person can appear even if the engine did not suggest
-/// them.
+/// Reynolds"), most popular first, at most `limit`, of any kind and whatever the filters
+/// ([`candidates`] widens by every selecting constraint, within the filters).
 pub fn extra_candidates(catalog: &Catalog, constraints: &[Constraint], limit: usize) -> Vec<usize> {
     let people: Vec<u32> = constraints
         .iter()
@@ -82,13 +83,30 @@ pub struct OnDevice {
     pub candidates: Vec<(usize, f32)>,
     /// The picks, best first.
     pub picks: Vec<RefinedPick>,
+    /// Selecting constraints ([`Constraint::selects`]) that no title in the catalog met
+    /// under the query's filters: the viewer is told so ([`Constraint::no_match`]) rather
+    /// than shown a list that silently ignores them.
+    pub unmatched: Vec<Constraint>,
 }
 
-/// The candidates a refinement chooses from, `(title index, engine score)`, best first:
-/// the engine's top [`MAX_CANDIDATES`] for `query` by pure relevance (a "series"/"film"
-/// constraint switches the kind, so "a series instead" can leave the profile's kind),
-/// then titles with a person the feedback named that pass the same filters. Both the
-/// LLM request and the on-device refiner use this list, so either can only pick from it.
+/// With fewer candidates than this meeting a selecting constraint, the whole catalog is
+/// searched for more.
+const WIDEN_BELOW: usize = 20;
+/// Most titles one selecting constraint adds from the whole catalog.
+const WIDEN_PER_CONSTRAINT: usize = 40;
+/// Most titles widening adds in all; the engine's list keeps the rest of
+/// [`MAX_CANDIDATES`], so the LLM request stays the same size.
+const WIDEN_MAX: usize = 80;
+
+/// The candidates a refinement chooses from, `(title index, engine score)`, at most
+/// [`MAX_CANDIDATES`]: the engine's best for `query` by pure relevance (a "series"/"film"
+/// constraint switches the kind, so "a series instead" can leave the profile's kind), then
+/// — for each selecting constraint ("Korean", "with Ryan Reynolds", "for kids") that fewer
+/// than [`WIDEN_BELOW`] of those meet — the titles of the whole catalog that meet it and
+/// pass the query's filters, closest to the liked titles first. They are of the list's kind
+/// unless none of that kind meets the constraint (a person's films for a series profile).
+/// Both the LLM request and the on-device refiner use this list, so either can only pick
+/// from it.
 pub fn candidates(
     model: &Model,
     catalog: &Catalog,
@@ -98,10 +116,11 @@ pub fn candidates(
     let mut q = query.clone();
     q.k = MAX_CANDIDATES;
     q.diversity = 0.0;
-    if let Some(kind) = constraints.iter().find_map(|c| match c {
+    let named_kind = constraints.iter().find_map(|c| match c {
         Constraint::Kind { kind } => Some(*kind),
         _ => None,
-    }) {
+    });
+    if let Some(kind) = named_kind {
         q.filters.kind = Some(kind);
     }
     let mut out: Vec<(usize, f32)> = recommend(model, catalog, &q)
@@ -111,17 +130,73 @@ pub fn candidates(
     let floor = out.iter().map(|c| c.1).fold(f32::INFINITY, f32::min);
     let floor = if floor.is_finite() { floor } else { 0.0 };
     let kind = target_kind(catalog, &q);
-    for i in extra_candidates(catalog, constraints, 40) {
-        let fits = catalog.titles.get(i).is_some_and(|t| {
-            q.filters.admits(t)
-                && kind.is_none_or(|k| t.kind == k)
-                && !q.filters.exclude.contains(&i)
-                && !q.liked.contains(&i)
-                && !q.disliked.contains(&i)
-        });
-        if fits && !out.iter().any(|c| c.0 == i) {
-            out.push((i, floor));
+    let selecting: Vec<&Constraint> = constraints.iter().filter(|c| c.selects()).collect();
+    let relevance = |i: usize| {
+        if q.liked.is_empty() {
+            return 0.0;
         }
+        q.liked.iter().map(|&l| model.similarity(l, i)).sum::<f32>() / q.liked.len() as f32
+    };
+    let mut extra: Vec<usize> = Vec::new();
+    for c in &selecting {
+        if extra.len() >= WIDEN_MAX {
+            break;
+        }
+        let have = out
+            .iter()
+            .map(|x| x.0)
+            .chain(extra.iter().copied())
+            .filter(|&i| satisfies(catalog, i, c))
+            .count();
+        if have >= WIDEN_BELOW {
+            continue;
+        }
+        let find = |kind: Option<Kind>| -> Vec<usize> {
+            (0..catalog.titles.len())
+                .filter(|&i| {
+                    let t = &catalog.titles[i];
+                    !t.trend_only
+                        && kind.is_none_or(|k| t.kind == k)
+                        && q.filters.admits(t)
+                        && satisfies(catalog, i, c)
+                        && !q.filters.exclude.contains(&i)
+                        && !q.liked.contains(&i)
+                        && !q.disliked.contains(&i)
+                        && !out.iter().any(|x| x.0 == i)
+                        && !extra.contains(&i)
+                        && !ruled_out(catalog, i, constraints)
+                })
+                .collect()
+        };
+        let mut found = find(kind);
+        if found.is_empty() && named_kind.is_none() && kind.is_some() {
+            found = find(None);
+        }
+        // Best first: meeting the other selecting constraints too ("korean comedy"), then
+        // closeness to the liked titles, then popularity; the index settles ties.
+        let mut keyed: Vec<(usize, usize, f32, f32)> = found
+            .into_iter()
+            .map(|i| {
+                let met = selecting
+                    .iter()
+                    .filter(|o| satisfies(catalog, i, o))
+                    .count();
+                (i, met, relevance(i), popularity(&catalog.titles[i]))
+            })
+            .collect();
+        keyed.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then(b.2.total_cmp(&a.2))
+                .then(b.3.total_cmp(&a.3))
+                .then(a.0.cmp(&b.0))
+        });
+        let room = (WIDEN_MAX - extra.len()).min(WIDEN_PER_CONSTRAINT);
+        extra.extend(keyed.into_iter().take(room).map(|k| k.0));
+    }
+    out.truncate(MAX_CANDIDATES.saturating_sub(extra.len()));
+    // Below every engine candidate, in their own order: the constraint they meet lifts them.
+    for (rank, i) in extra.into_iter().enumerate() {
+        out.push((i, floor - 1e-3 * (rank + 1) as f32));
     }
     out
 }
@@ -145,9 +220,20 @@ pub fn on_device(
         &|a, b| model.similarity(a, b),
         k,
     );
+    let unmatched = constraints
+        .iter()
+        .filter(|c| {
+            c.selects()
+                && !cands
+                    .iter()
+                    .any(|&(i, _)| satisfies(catalog, i, c) && !ruled_out(catalog, i, &constraints))
+        })
+        .cloned()
+        .collect();
     OnDevice {
         constraints,
         candidates: cands,
         picks,
+        unmatched,
     }
 }

@@ -243,6 +243,7 @@ fn effect_constraints(effect: Effect, latest: u16) -> Vec<Constraint> {
         Effect::Country(codes, label) => vec![country(codes, label)],
         Effect::CountryAndGenre(codes, label, g) => vec![country(codes, label), genre(g)],
         Effect::Length(l) => vec![Constraint::Length(l)],
+        Effect::Kids => vec![Constraint::Kids { avoid: false }],
         Effect::Ignore => Vec::new(),
     }
 }

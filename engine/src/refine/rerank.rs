@@ -17,6 +17,15 @@ pub struct RefinedPick {
     pub reasons: Vec<String>,
 }
 
+/// What a selecting constraint the viewer named (a country, a person) adds to a title that
+/// meets it: more than the whole spread of engine scores (0..1) and any preference, so every
+/// title that meets it ranks above every title that does not.
+const STRONG: f32 = 2.0;
+
+/// Age ratings of titles made for children (US TV and film ratings, as the sources give
+/// them).
+const KIDS_RATINGS: &[&str] = &["TV-Y", "TV-Y7", "TV-Y7-FV"];
+
 const LIGHT_GENRES: &[&str] = &["comedy", "family", "animation", "romance", "music"];
 const DARK_GENRES: &[&str] = &["horror", "thriller", "crime", "war"];
 
@@ -154,7 +163,7 @@ fn judge(
             match (directed || acts, avoid) {
                 (true, true) => Verdict::Drop,
                 (true, false) => Verdict::Adjust(
-                    1.0,
+                    STRONG,
                     Some(if directed {
                         format!("directed by {name}")
                     } else {
@@ -191,11 +200,24 @@ fn judge(
             });
             match (hit, avoid) {
                 (true, true) => Verdict::Drop,
-                (true, false) => Verdict::Adjust(0.8, Some(label.clone())),
+                (true, false) => Verdict::Adjust(STRONG, Some(label.clone())),
                 _ => Verdict::Adjust(0.0, None),
             }
         }
         Constraint::Length(l) => length_verdict(t, *l),
+        Constraint::Kids { avoid } => {
+            let kids = has_genre("family")
+                || t.age_rating.as_deref().is_some_and(|r| {
+                    KIDS_RATINGS
+                        .iter()
+                        .any(|k| k.eq_ignore_ascii_case(r.trim()))
+                });
+            match (kids, avoid) {
+                (true, true) => Verdict::Drop,
+                (true, false) => Verdict::Adjust(0.8, Some("for kids".into())),
+                _ => Verdict::Adjust(0.0, None),
+            }
+        }
         Constraint::LikeTitle {
             index: other,
             title,
@@ -220,6 +242,33 @@ fn judge(
             }
         }
     }
+}
+
+/// Whether title `index` meets constraint `c` (for a selecting constraint: it is one of
+/// the titles the viewer asked for).
+pub(super) fn satisfies(catalog: &Catalog, index: usize, c: &Constraint) -> bool {
+    let Some(t) = catalog.titles.get(index) else {
+        return false;
+    };
+    let mut plot = None;
+    matches!(
+        judge(catalog, t, index, c, &|_, _| 0.0, &mut plot),
+        Verdict::Adjust(d, Some(_)) if d > 0.0
+    )
+}
+
+/// Whether one of `constraints` rules title `index` out ("no horror", "not for kids").
+pub(super) fn ruled_out(catalog: &Catalog, index: usize, constraints: &[Constraint]) -> bool {
+    let Some(t) = catalog.titles.get(index) else {
+        return true;
+    };
+    let mut plot = None;
+    constraints.iter().any(|c| {
+        matches!(
+            judge(catalog, t, index, c, &|_, _| 0.0, &mut plot),
+            Verdict::Drop
+        )
+    })
 }
 
 /// The folded title and plot, computed once per title and only when a constraint needs it.

@@ -106,8 +106,8 @@ impl WireDetails {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::catalog::*;
+    use super::*;
     use crate::catalog::{SourceRef, Title, UNLOADED_PERSON};
     use crate::trends::*;
 
