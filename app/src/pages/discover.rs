@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::components::combobox::SearchBox;
-use crate::components::refine::RefineBox;
+use crate::components::refine::{RefineBox, RefinedList, Refinement};
 use crate::history::{HistoryCtx, ImportPanel};
 use crate::state::{LastDiscover, Seen};
 use crate::ui::{use_data, TitleCard};
@@ -102,6 +102,8 @@ pub fn Discover() -> impl IntoView {
         }
     });
     let shown = Signal::derive(move || results.with(|r| r.recs.iter().map(|x| x.index).collect()));
+    // Feedback in the URL (`refine=`) replaces the list below with the refined one.
+    let refinement = Refinement::new(data.clone(), query, shown);
 
     let d1 = data.clone();
     // Record when the first results reached the screen, for the cold-load test.
@@ -180,6 +182,9 @@ pub fn Discover() -> impl IntoView {
                 <ResultsHeader st go results />
                 <p class="sr-only" id="results-live" aria-live="polite" aria-atomic="true">{move || live.get()}</p>
                 {move || {
+                    if let Some(refined) = refinement.current() {
+                        return view! { <RefinedList refined on_like /> }.into_any();
+                    }
                     let r = results.get();
                     let s = st.get();
                     if r.recs.is_empty() {
@@ -214,7 +219,7 @@ pub fn Discover() -> impl IntoView {
                         }.into_any()
                     }
                 }}
-                <RefineBox query shown />
+                <RefineBox refinement shown />
             </section>
         </div>
     }
