@@ -25,24 +25,25 @@ pub fn base_name(title: &str) -> (String, bool) {
         .split(" - ")
         .next()
         .unwrap_or(title);
-    let folded = fold_fast(head);
-    let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    // Folded text has single spaces and none at either end: trim words off in place (one
+    // allocation per title; this runs on every title in the browser).
+    let mut base = fold_fast(head);
     let mut marker = false;
-    if words.len() >= 2 && words.last().is_some_and(|w| is_sequel_number(w)) {
-        words.pop();
-        marker = true;
-        if words.len() >= 2
-            && words
-                .last()
-                .is_some_and(|w| matches!(*w, "part" | "chapter" | "vol" | "volume"))
-        {
-            words.pop();
+    if let Some(p) = base.rfind(' ') {
+        if is_sequel_number(&base[p + 1..]) {
+            base.truncate(p);
+            marker = true;
+            if let Some(p) = base.rfind(' ') {
+                if matches!(&base[p + 1..], "part" | "chapter" | "vol" | "volume") {
+                    base.truncate(p);
+                }
+            }
         }
     }
-    if words.first() == Some(&"the") && words.len() >= 2 {
-        words.remove(0);
+    if base.starts_with("the ") {
+        base.drain(..4);
     }
-    (words.join(" "), marker)
+    (base, marker)
 }
 
 /// [`fold`] with a fast path for ASCII text (most titles): the model runs this on every
@@ -122,13 +123,16 @@ fn shares_person(a: &Title, b: &Title) -> bool {
 /// or cast member; links are transitive.
 pub fn franchises(catalog: &Catalog) -> Vec<Option<u32>> {
     let n = catalog.titles.len();
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, t) in catalog.titles.iter().enumerate() {
-        let (base, _) = base_name(&t.title);
-        if base.chars().count() >= MIN_BASE {
-            groups.entry(base).or_default().push(i);
-        }
-    }
+    // Titles sorted by base name, so each base's titles are one run (no map of vectors:
+    // this runs on every title in the browser) and the ids come out in a fixed order.
+    let mut keyed: Vec<(String, usize)> = catalog
+        .titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (base_name(&t.title).0, i))
+        .filter(|(base, _)| base.chars().count() >= MIN_BASE)
+        .collect();
+    keyed.sort_unstable();
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
@@ -137,13 +141,11 @@ pub fn franchises(catalog: &Catalog) -> Vec<Option<u32>> {
         }
         x
     }
-    // Groups in a fixed order so the ids do not depend on hash order.
-    let mut members: Vec<Vec<usize>> = groups
-        .into_values()
+    let members = keyed
+        .chunk_by(|a, b| a.0 == b.0)
         .filter(|g| (2..=MAX_GROUP).contains(&g.len()))
-        .collect();
-    members.sort_unstable();
-    for g in &members {
+        .map(|g| g.iter().map(|e| e.1).collect::<Vec<usize>>());
+    for g in members {
         for (k, &a) in g.iter().enumerate() {
             for &b in &g[k + 1..] {
                 if shares_person(&catalog.titles[a], &catalog.titles[b]) {
