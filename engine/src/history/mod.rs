@@ -10,8 +10,6 @@ pub mod profile;
 pub mod read;
 pub mod resolve;
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 pub use read::{read, Day, Entry, Format, History, HistoryError, SkipReason, Skipped};
@@ -44,7 +42,8 @@ impl Import {
     /// Resolves the entries of an already read history: each distinct title once, and the
     /// lookups of a show once for all its episodes.
     pub fn from_history(history: History, resolver: &Resolver) -> Import {
-        let mut seen: HashMap<&str, u32> = HashMap::new();
+        let mut seen: resolve::Map<&str, u32> =
+            resolve::Map::with_capacity_and_hasher(history.entries.len(), Default::default());
         let mut rows = Vec::new();
         let mut resolved = Vec::with_capacity(history.entries.len());
         for e in &history.entries {
@@ -56,7 +55,7 @@ impl Import {
         }
         // A first part shared by several distinct titles is a show whose episode rows
         // have no season part ("Show: Episode name").
-        let mut heads: HashMap<&str, u32> = HashMap::new();
+        let mut heads: resolve::Map<&str, u32> = resolve::Map::default();
         for r in &rows {
             if let Some(h) = r.head() {
                 *heads.entry(h).or_default() += 1;
@@ -89,7 +88,7 @@ impl Import {
         let h = &self.history;
         let mut titles = std::collections::HashSet::new();
         let mut matched_rows = 0;
-        let mut unmatched: HashMap<&str, usize> = HashMap::new();
+        let mut unmatched: resolve::Map<&str, usize> = resolve::Map::default();
         for i in 0..h.entries.len() {
             match self.title_of(i) {
                 Some(t) => {

@@ -27,6 +27,12 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::text::FnvBuild;
+
+/// The resolver's maps: keyed by short titles, where SipHash's DoS resistance buys
+/// nothing (a viewer's own file, the catalog) and was a tenth of an import.
+pub(crate) type Map<K, V> = HashMap<K, V, FnvBuild>;
+
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Kind};
@@ -361,11 +367,11 @@ pub fn strip_top10_season(name: &str) -> Option<String> {
 #[derive(Debug, Clone, Default)]
 pub struct NearCache {
     /// Near-spelling searches by key and whether a series is preferred.
-    near: HashMap<(String, bool), Option<usize>>,
+    near: Map<(String, bool), Option<usize>>,
     /// Show keys before a season part, looked up exactly.
-    shows: HashMap<String, Option<usize>>,
+    shows: Map<String, Option<usize>>,
     /// First parts without a Top 10 season suffix, looked up as series.
-    top10: HashMap<String, Option<(usize, String)>>,
+    top10: Map<String, Option<(usize, String)>>,
 }
 
 /// A row title cut at its `:` into parts, each folded once.
@@ -430,11 +436,29 @@ struct NearKey {
     /// Length in characters.
     len: usize,
     key: String,
-    digits: String,
+    /// The key's digits as a number (see [`digit_code`]).
+    digits: u64,
     title: u32,
     /// Characters counted in 32 buckets: half the L1 distance of two of these is a lower
     /// bound of the edit distance, and rejects most candidates without computing it.
     hist: [u8; 32],
+}
+
+/// The digits of a key as one number with a leading 1 (so "07" and "7" differ),
+/// compared as an integer in the near-spelling loop; keys with more digits than fit share
+/// `u64::MAX` and are told apart by their strings.
+fn digit_code(k: &str) -> u64 {
+    let mut v: u64 = 1;
+    for b in k.bytes().filter(u8::is_ascii_digit) {
+        v = match v
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(b - b'0')))
+        {
+            Some(v) => v,
+            None => return u64::MAX,
+        };
+    }
+    v
 }
 
 /// Character counts of a key in 32 buckets (saturating; still a lower bound).
@@ -460,10 +484,10 @@ fn edit_bound(a: &[u8; 32], b: &[u8; 32]) -> usize {
 /// Resolves row titles against one catalog. Built once per catalog; holds no reference to it.
 #[derive(Debug, Clone, Default)]
 pub struct Resolver {
-    keys: HashMap<String, Vec<u32>>,
+    keys: Map<String, Vec<u32>>,
     /// Keys by first character, each list sorted by length in characters, for the
     /// near-spelling fallback.
-    by_first: HashMap<char, Vec<NearKey>>,
+    by_first: Map<char, Vec<NearKey>>,
     kind: Vec<Kind>,
     meta: Vec<bool>,
     votes: Vec<u32>,
@@ -475,8 +499,8 @@ impl Resolver {
     pub fn new(catalog: &Catalog) -> Resolver {
         let n = catalog.titles.len();
         let mut r = Resolver {
-            keys: HashMap::with_capacity(n * 2),
-            by_first: HashMap::new(),
+            keys: Map::with_capacity_and_hasher(n * 2, FnvBuild::default()),
+            by_first: Map::default(),
             kind: catalog.titles.iter().map(|t| t.kind).collect(),
             meta: (0..n).map(|i| has_metadata(catalog, i)).collect(),
             votes: catalog
@@ -504,12 +528,12 @@ impl Resolver {
         for (k, v) in &r.keys {
             if let Some(c) = k.chars().next() {
                 let e = r.by_first.entry(c).or_default();
-                let (len, d, hist) = (k.chars().count(), digits(k), histogram(k));
+                let (len, d, hist) = (k.chars().count(), digit_code(k), histogram(k));
                 for &i in v {
                     e.push(NearKey {
                         len,
                         key: k.clone(),
-                        digits: d.clone(),
+                        digits: d,
                         title: i,
                         hist,
                     });
@@ -570,7 +594,7 @@ impl Resolver {
     fn near(&self, k: &str, prefer: Kind) -> Option<usize> {
         let first = k.chars().next()?;
         let len = k.chars().count();
-        let kd = digits(k);
+        let kd = digit_code(k);
         let kh = histogram(k);
         let mut best: Option<(f64, usize)> = None;
         let bucket = self.by_first.get(&first)?;
@@ -585,6 +609,7 @@ impl Resolver {
             let budget = (1.0 - FUZZY_THRESHOLD) * len.max(ol) as f64;
             if (len.abs_diff(ol) as f64) > budget
                 || e.digits != kd
+                || (kd == u64::MAX && digits(&e.key) != digits(k))
                 || edit_bound(&kh, &e.hist) as f64 > budget
             {
                 continue;
@@ -706,12 +731,6 @@ impl Resolver {
         };
         if let Some(i) = near {
             return found(i, row.name(show_n), episode, true);
-        }
-        // A film whose title has a colon; a row with a season part is not one.
-        if n == 2 && season_at.is_none() && show_n < n {
-            if let Some(i) = self.near(&row.key(n), Kind::Movie) {
-                return found(i, row.name(n), false, true);
-            }
         }
         Resolution {
             title: None,
