@@ -225,6 +225,104 @@ async fn viewing_history_import_recommends_privately_and_forgets() -> anyhow::Re
     Ok(())
 }
 
+/// The 20 real exports of the snapshot, each chosen in the file input in place (personal
+/// data: never copied, only counts printed): every one gives a summary with a match rate
+/// and no page error. The time from the file chosen to the results on screen is printed
+/// per file (and written to `tests/output/history_imports.json`) for BENCHMARKS.md, not
+/// asserted.
+#[tokio::test]
+#[ignore = "needs dist/, chromedriver and the snapshot: run `make test`"]
+async fn all_real_exports_import_in_the_browser() -> anyhow::Result<()> {
+    let snapshot = std::env::var_os("WTW_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared/data"));
+    let Ok(dir) = std::fs::canonicalize(snapshot.join("viewing_histories")) else {
+        println!("no snapshot at {}: skipped", snapshot.display());
+        return Ok(());
+    };
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 20, "real exports in {}", dir.display());
+
+    let addr = serve(&workspace_root().join("dist")).await?;
+    let driver = Driver::start().await?;
+    let c = driver.browser(1280, 1000).await?;
+    open(&c, &format!("http://{addr}/")).await?;
+    wait_results(&c, 30).await?;
+    let mut report = Vec::new();
+    let (mut matched, mut viewing) = (0u64, 0u64);
+    for file in &files {
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .context("file name")?
+            .to_owned();
+        js(
+            &c,
+            "delete window.__historyResultsMs; document.querySelector('#history-file').value = '';",
+        )
+        .await?;
+        c.find(Locator::Css("#history-file"))
+            .await?
+            .send_keys(&file.display().to_string())
+            .await?;
+        wait_js(
+            &c,
+            &format!("const s = document.querySelector('#history-summary strong'); return s && s.textContent === {name:?};"),
+            60,
+        )
+        .await?;
+        let s = history_summary(&c).await?;
+        let rate = s["rate"].as_f64().context("match rate")?;
+        assert!((0.0..=1.0).contains(&rate), "{name}: match rate {s}");
+        let rows = s["rows"].as_u64().context("rows")?;
+        let (m, u, k) = (
+            s["matched"].as_u64().unwrap_or(0),
+            s["unmatched"].as_u64().unwrap_or(0),
+            s["skipped"].as_u64().unwrap_or(0),
+        );
+        assert!(
+            rows > 0 && m + u + k == rows,
+            "{name}: every row accounted for: {s}"
+        );
+        assert!(m > 0, "{name}: nothing matched: {s}");
+        matched += m;
+        viewing += m + u;
+        // A file whose watched titles cannot seed results shows none: then no time.
+        let ms = wait_js(&c, "return window.__historyResultsMs;", 20)
+            .await
+            .ok()
+            .and_then(|v| v.as_f64());
+        let read_ms = js(&c, "return window.__historyReadMs;").await?.as_f64();
+        let errors = page_errors(&c).await?;
+        assert!(errors.is_empty(), "{name}: page errors {errors:?}");
+        println!(
+            "{name}: {rows} rows, {m} matched ({:.1}%), read + resolve {} ms, file chosen → first results {} ms",
+            100.0 * rate,
+            read_ms.map_or("-".into(), |v| format!("{v:.0}")),
+            ms.map_or("-".into(), |v| format!("{v:.0}"))
+        );
+        report.push(json!({"file": name, "rows": rows, "matched": m, "rate": rate, "read_resolve_ms": read_ms, "results_ms": ms}));
+    }
+    let overall = matched as f64 / viewing.max(1) as f64;
+    println!(
+        "overall: {matched}/{viewing} viewing rows matched ({:.1}%)",
+        100.0 * overall
+    );
+    std::fs::create_dir_all(output_dir())?;
+    std::fs::write(
+        output_dir().join("history_imports.json"),
+        serde_json::to_string_pretty(
+            &json!({"files": report, "matched": matched, "viewing": viewing}),
+        )?,
+    )?;
+    c.close().await?;
+    Ok(())
+}
+
 /// A hand-written `NetflixViewingHistory.csv`: 11 rows, of which one has an empty title and
 /// one repeats an earlier row (2 skipped), one names nothing in the catalog, and 8 are
 /// episodes or films of four catalog titles.
