@@ -126,10 +126,11 @@ pub fn run(data: &AppData, n: usize) -> Vec<Timing> {
 /// Rows of the synthetic export the history benchmark imports.
 pub const HISTORY_ROWS: usize = 10_000;
 
-/// A `NetflixViewingHistory.csv` of `rows` rows, newest first, shaped like the real ones:
+/// A `NetflixViewingHistory.csv` of `rows` rows, newest first, shaped like the real ones
+/// (also the import's warm-up, `history::warm`):
 /// most rows episodes of a few hundred shows (with a season part, in two languages, or
 /// without one), some films, one row in ten a title the catalog does not know.
-fn synthetic_history(cat: &engine::Catalog, rows: usize) -> String {
+pub(crate) fn synthetic_history(cat: &engine::Catalog, rows: usize) -> String {
     use engine::catalog::Kind;
     use std::fmt::Write as _;
     let mut shows = Vec::new();
