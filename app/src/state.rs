@@ -137,8 +137,8 @@ impl AppData {
         }
     }
 
-    /// Builds the search index now if it is not built yet (called when the browser is idle
-    /// after the first render, so the first keystroke does not wait for it).
+    /// Builds the search index now if it is not built yet (called once the first page has
+    /// been painted, so the first keystroke does not wait for it).
     pub fn warm_search(&self) {
         let _ = self.search();
     }

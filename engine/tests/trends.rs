@@ -121,7 +121,11 @@ fn latest_lists_are_the_last_weeks_four_lists_by_rank() {
 fn weekly_series_spans_gaps_and_sums_seasons() {
     let t = trends();
     let s = weekly_series(&t, &[9, 1]).expect("both charted");
-    assert_eq!(s.weeks, vec![0, 1, 2, 3], "week 2 is a gap, kept on the axis");
+    assert_eq!(
+        s.weeks,
+        vec![0, 1, 2, 3],
+        "week 2 is a gap, kept on the axis"
+    );
     assert_eq!(s.titles[0].0, 9, "in the order asked");
     assert_eq!(
         s.titles[0].1,
@@ -190,7 +194,11 @@ fn longest_runs_and_shares() {
 
     let shares = category_shares(&t);
     assert_eq!(shares.len(), 4);
-    assert_eq!(shares[0], Some([47.4, 0.0, 52.6, 0.0]), "180 of 380, 200 of 380");
+    assert_eq!(
+        shares[0],
+        Some([47.4, 0.0, 52.6, 0.0]),
+        "180 of 380, 200 of 380"
+    );
     assert_eq!(shares[2], None, "no rows that week");
     for s in shares.iter().flatten() {
         let sum: f64 = s.iter().sum();
