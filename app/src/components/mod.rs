@@ -3,6 +3,7 @@
 pub mod card;
 pub mod charts;
 pub mod combobox;
+pub mod history_likes;
 pub mod lists;
 pub mod refine;
 pub mod section;

@@ -1,0 +1,247 @@
+//! What to show when the recommendations come back empty: titles that charted alongside a
+//! title known only from the Top 10 (which has no metadata to compare), and otherwise a
+//! sentence naming what emptied the list (a filter, the filters together, or a profile
+//! with nothing similar), never a bare "0 results".
+
+use engine::recommend::{Query, Recommendation};
+use engine::Kind;
+
+use crate::state::AppData;
+use crate::url::DiscoverState;
+
+/// Results from the Top 10 for liked titles that cannot seed recommendations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fallback {
+    /// The liked titles with no metadata, by index.
+    pub seeds: Vec<usize>,
+    /// Titles that charted alongside them, best first, each with its label.
+    pub recs: Vec<(Recommendation, String)>,
+}
+
+/// The liked titles of `query` that cannot seed recommendations (no genres, people,
+/// description or countries: mostly titles known only from the Top 10).
+pub fn bare_seeds(data: &AppData, query: &Query) -> Vec<usize> {
+    query
+        .liked
+        .iter()
+        .copied()
+        .filter(|&i| !data.model.is_candidate(i))
+        .collect()
+}
+
+/// "“A”", "“A” and “B”", "“A”, “B” and “C”".
+pub fn quoted_names(data: &AppData, titles: &[usize]) -> String {
+    let names: Vec<String> = titles
+        .iter()
+        .filter_map(|&i| data.catalog().titles.get(i))
+        .map(|t| format!("“{}”", t.title))
+        .collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Titles that charted in the same Top 10 lists, weeks and countries as the liked titles
+/// that cannot seed recommendations, within the query's filters; `None` when every liked
+/// title can seed. Empty until the details (the weekly rows) are attached.
+pub fn co_charted(data: &AppData, query: &Query) -> Option<Fallback> {
+    let seeds = bare_seeds(data, query);
+    if seeds.is_empty() {
+        return None;
+    }
+    let cat = data.catalog();
+    let f = &query.filters;
+    let keep = |i: u32| {
+        let i = i as usize;
+        cat.titles.get(i).is_some_and(|t| {
+            f.admits(t)
+                && f.kind.is_none_or(|k| t.kind == k)
+                && !f.exclude.contains(&i)
+                && !query.disliked.contains(&i)
+                && !query.liked.contains(&i)
+        })
+    };
+    let seed_ids: Vec<u32> = seeds.iter().map(|&i| i as u32).collect();
+    let names = quoted_names(data, &seeds);
+    let best = engine::trends::co_charting(data.trends(), &seed_ids, keep, query.k);
+    let top = best.first().map_or(1.0, |c| c.score.max(1.0));
+    let recs = best
+        .into_iter()
+        .map(|c| {
+            let mut shared = Vec::new();
+            if c.weeks > 0 {
+                shared.push(format!(
+                    "{} week{} on the same Top 10 list",
+                    c.weeks,
+                    if c.weeks == 1 { "" } else { "s" }
+                ));
+            }
+            if c.countries > 0 {
+                shared.push(format!(
+                    "in the Top 10 of {} of the same countries at the same time",
+                    c.countries
+                ));
+            }
+            let label = format!("Charted alongside {names}: {}", shared.join(", "));
+            let rec = Recommendation {
+                index: c.title as usize,
+                score: c.score / top,
+                explanation: Default::default(),
+            };
+            (rec, label)
+        })
+        .collect();
+    Some(Fallback { seeds, recs })
+}
+
+/// One active filter: its words, and the query without it.
+struct Active {
+    words: String,
+    without: Query,
+}
+
+/// The filters `state` sets, each in words with the query it would leave.
+fn active_filters(data: &AppData, state: &DiscoverState, query: &Query) -> Vec<Active> {
+    let mut out = Vec::new();
+    let mut push = |words: String, clear: &dyn Fn(&mut Query)| {
+        let mut without = query.clone();
+        clear(&mut without);
+        out.push(Active { words, without });
+    };
+    if let Some(k) = state.kind {
+        let words = match k {
+            Kind::Movie => "films only",
+            Kind::Show => "series only",
+        };
+        push(words.into(), &|q| q.filters.kind = None);
+    }
+    if let Some(y) = state.year_min {
+        push(format!("from {y} on"), &|q| q.filters.year_min = None);
+    }
+    if let Some(y) = state.year_max {
+        push(format!("up to {y}"), &|q| q.filters.year_max = None);
+    }
+    if !state.genres_in.is_empty() {
+        push(format!("genre {}", state.genres_in.join(" or ")), &|q| {
+            q.filters.genres_in.clear()
+        });
+    }
+    if !state.genres_out.is_empty() {
+        push(format!("no {}", state.genres_out.join(", ")), &|q| {
+            q.filters.genres_out.clear()
+        });
+    }
+    if let Some(s) = state.min_imdb {
+        push(format!("IMDb {s:.1} or more"), &|q| {
+            q.filters.min_imdb = None
+        });
+    }
+    if let Some(c) = &state.country {
+        let name = data
+            .trends()
+            .countries
+            .iter()
+            .find(|x| x.iso2 == *c)
+            .map_or_else(|| c.clone(), |x| x.name.clone());
+        push(format!("made in {name}"), &|q| q.filters.country = None);
+    }
+    if !state.ages.is_empty() {
+        push(format!("rated {}", state.ages.join(" or ")), &|q| {
+            q.filters.age_ratings.clear()
+        });
+    }
+    if state.hide_seen {
+        push("hiding seen titles".into(), &|q| q.filters.exclude.clear());
+    }
+    out
+}
+
+/// Why `query` (from `state`) has no results, in a viewer's words: which filter emptied
+/// the list (found by running the query once without each), or that the filters only do
+/// so together, or that the profile has nothing similar. `has_results` runs a query the
+/// way the page does.
+pub fn why_empty(
+    data: &AppData,
+    state: &DiscoverState,
+    query: &Query,
+    has_results: impl Fn(&Query) -> bool,
+) -> String {
+    let active = active_filters(data, state, query);
+    let culprits: Vec<&Active> = active.iter().filter(|a| has_results(&a.without)).collect();
+    if let [one] = culprits.as_slice() {
+        let mut msg = format!(
+            "The filter “{}” emptied the list: no title that can be recommended passes it.",
+            one.words
+        );
+        if state.year_min.is_some() && one.words.starts_with("from ") {
+            msg.push_str(&newer_titles_note(data, query));
+        }
+        msg.push_str(" Change or clear it under Filters.");
+        return msg;
+    }
+    if !culprits.is_empty() {
+        let words: Vec<String> = culprits.iter().map(|a| format!("“{}”", a.words)).collect();
+        return format!(
+            "Each of the filters {} alone empties the list. Change or clear one under Filters.",
+            words.join(", ")
+        );
+    }
+    if active.len() > 1 {
+        let mut none = query.clone();
+        none.filters = Default::default();
+        none.filters.exclude = if state.hide_seen {
+            Vec::new()
+        } else {
+            query.filters.exclude.clone()
+        };
+        if has_results(&none) {
+            let words: Vec<String> = active.iter().map(|a| format!("“{}”", a.words)).collect();
+            return format!(
+                "No title passes these filters together: {}. Loosen one under Filters.",
+                words.join(", ")
+            );
+        }
+    }
+    if query.liked.is_empty() {
+        "No title in the catalog can be listed here yet.".into()
+    } else {
+        "No similar titles found: the titles in your profile share no genre, person, theme or country with any other title. Add another title you liked.".into()
+    }
+}
+
+/// For a "from year" filter: the newest year with recommendable titles, and how many
+/// later titles lack the details to be recommended.
+fn newer_titles_note(data: &AppData, query: &Query) -> String {
+    let cat = data.catalog();
+    let newest = (0..cat.titles.len())
+        .filter(|&i| data.model.is_candidate(i))
+        .filter_map(|i| cat.titles[i].year)
+        .max();
+    let bare = cat
+        .titles
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| {
+            !data.model.is_candidate(*i)
+                && t.year
+                    .zip(query.filters.year_min)
+                    .is_some_and(|(y, min)| y >= min)
+        })
+        .count();
+    let mut note = String::new();
+    if let Some(y) = newest {
+        note.push_str(&format!(
+            " The newest titles with genres and people are from {y}."
+        ));
+    }
+    if bare > 0 {
+        note.push_str(&format!(
+            " {bare} title{} from then on {} known only from the Top 10 or Netflix's reports, without details yet.",
+            if bare == 1 { "" } else { "s" },
+            if bare == 1 { "is" } else { "are" }
+        ));
+    }
+    note
+}
