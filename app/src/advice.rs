@@ -96,46 +96,49 @@ pub fn co_charted(data: &AppData, query: &Query) -> Option<Fallback> {
     Some(Fallback { seeds, recs })
 }
 
-/// One active filter: its words, and the query without it.
+/// One active filter: its words, and the query with only it.
 struct Active {
     words: String,
-    without: Query,
+    only: Query,
 }
 
-/// The filters `state` sets, each in words with the query it would leave.
+/// The filters `state` sets, each in words with the query that keeps only it.
 fn active_filters(data: &AppData, state: &DiscoverState, query: &Query) -> Vec<Active> {
+    let mut bare = query.clone();
+    bare.filters = Default::default();
     let mut out = Vec::new();
-    let mut push = |words: String, clear: &dyn Fn(&mut Query)| {
-        let mut without = query.clone();
-        clear(&mut without);
-        out.push(Active { words, without });
+    let mut push = |words: String, copy: &dyn Fn(&mut Query)| {
+        let mut only = bare.clone();
+        copy(&mut only);
+        out.push(Active { words, only });
     };
+    let f = &query.filters;
     if let Some(k) = state.kind {
         let words = match k {
             Kind::Movie => "films only",
             Kind::Show => "series only",
         };
-        push(words.into(), &|q| q.filters.kind = None);
+        push(words.into(), &|q| q.filters.kind = f.kind);
     }
     if let Some(y) = state.year_min {
-        push(format!("from {y} on"), &|q| q.filters.year_min = None);
+        push(format!("from {y} on"), &|q| q.filters.year_min = f.year_min);
     }
     if let Some(y) = state.year_max {
-        push(format!("up to {y}"), &|q| q.filters.year_max = None);
+        push(format!("up to {y}"), &|q| q.filters.year_max = f.year_max);
     }
     if !state.genres_in.is_empty() {
         push(format!("genre {}", state.genres_in.join(" or ")), &|q| {
-            q.filters.genres_in.clear()
+            q.filters.genres_in = f.genres_in.clone()
         });
     }
     if !state.genres_out.is_empty() {
         push(format!("no {}", state.genres_out.join(", ")), &|q| {
-            q.filters.genres_out.clear()
+            q.filters.genres_out = f.genres_out.clone()
         });
     }
     if let Some(s) = state.min_imdb {
         push(format!("IMDb {s:.1} or more"), &|q| {
-            q.filters.min_imdb = None
+            q.filters.min_imdb = f.min_imdb
         });
     }
     if let Some(c) = &state.country {
@@ -145,23 +148,37 @@ fn active_filters(data: &AppData, state: &DiscoverState, query: &Query) -> Vec<A
             .iter()
             .find(|x| x.iso2 == *c)
             .map_or_else(|| c.clone(), |x| x.name.clone());
-        push(format!("made in {name}"), &|q| q.filters.country = None);
+        push(format!("made in {name}"), &|q| {
+            q.filters.country = f.country
+        });
     }
     if !state.ages.is_empty() {
         push(format!("rated {}", state.ages.join(" or ")), &|q| {
-            q.filters.age_ratings.clear()
+            q.filters.age_ratings = f.age_ratings.clone()
         });
     }
     if state.hide_seen {
-        push("hiding seen titles".into(), &|q| q.filters.exclude.clear());
+        push("hide seen".into(), &|q| {
+            q.filters.exclude = f.exclude.clone()
+        });
     }
     out
 }
 
-/// Why `query` (from `state`) has no results, in a viewer's words: which filter emptied
-/// the list (found by running the query once without each), or that the filters only do
-/// so together, or that the profile has nothing similar. `has_results` runs a query the
-/// way the page does.
+/// "“a”", "“a” and “b”", "“a”, “b” and “c”".
+fn quoted(words: &[&str]) -> String {
+    let q: Vec<String> = words.iter().map(|w| format!("“{w}”")).collect();
+    match q.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Why `query` (from `state`) has no results, in a viewer's words: the filter that empties
+/// the list on its own (found by running the query with only that filter), or that the
+/// filters only do so together, or that the profile has nothing similar. `has_results`
+/// runs a query the way the page does.
 pub fn why_empty(
     data: &AppData,
     state: &DiscoverState,
@@ -169,10 +186,15 @@ pub fn why_empty(
     has_results: impl Fn(&Query) -> bool,
 ) -> String {
     let active = active_filters(data, state, query);
-    let culprits: Vec<&Active> = active.iter().filter(|a| has_results(&a.without)).collect();
-    if let [one] = culprits.as_slice() {
+    let alone: Vec<&Active> = active.iter().filter(|a| !has_results(&a.only)).collect();
+    if let [one] = alone.as_slice() {
+        let which = if query.liked.is_empty() {
+            "no title that can be recommended"
+        } else {
+            "no title like your profile"
+        };
         let mut msg = format!(
-            "The filter “{}” emptied the list: no title that can be recommended passes it.",
+            "The filter “{}” emptied the list: {which} passes it.",
             one.words
         );
         if state.year_min.is_some() && one.words.starts_with("from ") {
@@ -181,28 +203,19 @@ pub fn why_empty(
         msg.push_str(" Change or clear it under Filters.");
         return msg;
     }
-    if !culprits.is_empty() {
-        let words: Vec<String> = culprits.iter().map(|a| format!("“{}”", a.words)).collect();
+    if !alone.is_empty() {
+        let words: Vec<&str> = alone.iter().map(|a| a.words.as_str()).collect();
         return format!(
-            "Each of the filters {} alone empties the list. Change or clear one under Filters.",
-            words.join(", ")
+            "The filters {} each empty the list on their own. Change or clear them under Filters.",
+            quoted(&words)
         );
     }
     if active.len() > 1 {
-        let mut none = query.clone();
-        none.filters = Default::default();
-        none.filters.exclude = if state.hide_seen {
-            Vec::new()
-        } else {
-            query.filters.exclude.clone()
-        };
-        if has_results(&none) {
-            let words: Vec<String> = active.iter().map(|a| format!("“{}”", a.words)).collect();
-            return format!(
-                "No title passes these filters together: {}. Loosen one under Filters.",
-                words.join(", ")
-            );
-        }
+        let words: Vec<&str> = active.iter().map(|a| a.words.as_str()).collect();
+        return format!(
+            "Each filter leaves titles, but no title passes {} together. Loosen one under Filters.",
+            quoted(&words)
+        );
     }
     if query.liked.is_empty() {
         "No title in the catalog can be listed here yet.".into()
