@@ -193,9 +193,9 @@ impl Seen {
         });
         let mut ids: Vec<String> = self.0.get_untracked().into_iter().collect();
         ids.sort();
-        if let (Some(st), Ok(json)) = (storage(), serde_json::to_string(&ids)) {
+        if let (Some(store), Ok(json)) = (storage(), serde_json::to_string(&ids)) {
             // Storage may be full or disabled: the toggle still works for this session.
-            let _ = st.set_item(SEEN_KEY, &json);
+            let _ = store.set_item(SEEN_KEY, &json);
         }
     }
 
@@ -233,9 +233,9 @@ impl LastDiscover {
         if self.0.get_untracked() != query {
             self.0.set(query.to_owned());
         }
-        if let Some(st) = storage() {
+        if let Some(store) = storage() {
             // Storage may be full or disabled: the state still lives in the URL.
-            let _ = st.set_item(DISCOVER_KEY, query);
+            let _ = store.set_item(DISCOVER_KEY, query);
         }
     }
 
