@@ -3,8 +3,6 @@
 //! titles that charted alongside a title. Pure functions, shared by the app and the CLI;
 //! every ordering breaks ties by title index so results never depend on row order.
 
-use std::collections::HashMap;
-
 use super::{Category, Charted, CountryRun, PopularEntry, Trends, WeeklyEntry};
 use crate::normalize::fold;
 
@@ -71,34 +69,23 @@ pub struct WeeklySeries {
 
 /// The weekly series of `titles`; `None` when none of them ever charted.
 pub fn weekly_series(t: &Trends, titles: &[u32]) -> Option<WeeklySeries> {
-    let mut per: HashMap<u32, HashMap<u16, WeekPoint>> = HashMap::new();
-    for e in t.global.iter().filter(|e| titles.contains(&e.title)) {
-        let p = per
-            .entry(e.title)
-            .or_default()
-            .entry(e.week)
-            .or_insert(WeekPoint {
+    let rows = || t.global.iter().filter(|e| titles.contains(&e.title));
+    let lo = rows().map(|e| e.week).min()?;
+    let hi = rows().map(|e| e.week).max()?;
+    let weeks: Vec<u16> = (lo..=hi).collect();
+    let mut points: Vec<Vec<Option<WeekPoint>>> = vec![vec![None; weeks.len()]; titles.len()];
+    for e in rows() {
+        let w = usize::from(e.week - lo);
+        for (k, _) in titles.iter().enumerate().filter(|(_, &i)| i == e.title) {
+            let p = points[k][w].get_or_insert(WeekPoint {
                 hours: 0,
                 best_rank: u8::MAX,
             });
-        p.hours = p.hours.saturating_add(e.hours_viewed);
-        p.best_rank = p.best_rank.min(e.rank);
+            p.hours = p.hours.saturating_add(e.hours_viewed);
+            p.best_rank = p.best_rank.min(e.rank);
+        }
     }
-    let all = per.values().flat_map(|m| m.keys().copied());
-    let lo = all.clone().min()?;
-    let hi = all.max()?;
-    let weeks: Vec<u16> = (lo..=hi).collect();
-    let titles = titles
-        .iter()
-        .map(|&i| {
-            let m = per.get(&i);
-            let points = weeks
-                .iter()
-                .map(|w| m.and_then(|m| m.get(w)).copied())
-                .collect();
-            (i, points)
-        })
-        .collect();
+    let titles = titles.iter().copied().zip(points).collect();
     Some(WeeklySeries { weeks, titles })
 }
 
@@ -273,42 +260,55 @@ pub fn co_charting(
     keep: impl Fn(u32) -> bool,
     n: usize,
 ) -> Vec<CoCharted> {
-    let slots: std::collections::HashSet<(u16, Category)> = t
+    // Sorted vectors rather than hash sets: this runs in the browser, where every new
+    // map type is more code to download.
+    let mut slots: Vec<(u16, Category)> = t
         .global
         .iter()
         .filter(|e| seeds.contains(&e.title))
         .map(|e| (e.week, e.category))
         .collect();
+    slots.sort_unstable();
+    slots.dedup();
     let seed_runs: Vec<&CountryRun> = t
         .country_runs
         .iter()
         .filter(|r| seeds.contains(&r.title))
         .collect();
     let eligible = |title: u32| !seeds.contains(&title) && keep(title);
-    let mut weeks: HashMap<u32, std::collections::BTreeSet<u16>> = HashMap::new();
-    for e in &t.global {
-        if slots.contains(&(e.week, e.category)) && eligible(e.title) {
-            weeks.entry(e.title).or_default().insert(e.week);
-        }
-    }
-    let mut countries: HashMap<u32, std::collections::BTreeSet<u16>> = HashMap::new();
-    if !seed_runs.is_empty() {
-        for r in &t.country_runs {
-            let overlaps = seed_runs.iter().any(|s| {
+    // (title, week) on a seed's list, and (title, country) overlapping a seed's run.
+    let mut weeks: Vec<(u32, u16)> = t
+        .global
+        .iter()
+        .filter(|e| slots.binary_search(&(e.week, e.category)).is_ok() && eligible(e.title))
+        .map(|e| (e.title, e.week))
+        .collect();
+    weeks.sort_unstable();
+    weeks.dedup();
+    let mut countries: Vec<(u32, u16)> = t
+        .country_runs
+        .iter()
+        .filter(|r| {
+            seed_runs.iter().any(|s| {
                 s.country == r.country && s.first_week <= r.last_week && r.first_week <= s.last_week
-            });
-            if overlaps && eligible(r.title) {
-                countries.entry(r.title).or_default().insert(r.country);
-            }
-        }
-    }
-    let titles: std::collections::BTreeSet<u32> =
-        weeks.keys().chain(countries.keys()).copied().collect();
+            }) && eligible(r.title)
+        })
+        .map(|r| (r.title, r.country))
+        .collect();
+    countries.sort_unstable();
+    countries.dedup();
+    let count = |v: &[(u32, u16)], title: u32| {
+        let from = v.partition_point(|&(t, _)| t < title);
+        v[from..].iter().take_while(|&&(t, _)| t == title).count()
+    };
+    let mut titles: Vec<u32> = weeks.iter().chain(&countries).map(|&(t, _)| t).collect();
+    titles.sort_unstable();
+    titles.dedup();
     let mut out: Vec<CoCharted> = titles
         .into_iter()
         .map(|title| {
-            let w = weeks.get(&title).map_or(0, |s| s.len());
-            let c = countries.get(&title).map_or(0, |s| s.len());
+            let w = count(&weeks, title);
+            let c = count(&countries, title);
             CoCharted {
                 title,
                 score: w as f32 + 0.5 * c as f32,
