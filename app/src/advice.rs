@@ -29,6 +29,20 @@ pub fn bare_seeds(data: &AppData, query: &Query) -> Vec<usize> {
         .collect()
 }
 
+/// What the seeds lack, after "is"/"are": Top 10 titles are said to be only that; a
+/// catalog title may just have too little in its sources.
+pub fn missing(data: &AppData, seeds: &[usize]) -> &'static str {
+    let cat = data.catalog();
+    if seeds
+        .iter()
+        .all(|&i| cat.titles.get(i).is_some_and(|t| t.trend_only))
+    {
+        "known only from the Netflix Top 10 lists, without genres, people or a description yet"
+    } else {
+        "without genres, people or a description in our sources yet"
+    }
+}
+
 /// "“A”", "“A” and “B”", "“A”, “B” and “C”".
 pub fn quoted_names(data: &AppData, titles: &[usize]) -> String {
     let names: Vec<String> = titles

@@ -214,9 +214,10 @@ pub fn Discover() -> impl IntoView {
                     if let Some(f) = r.fallback.as_ref().filter(|f| r.recs.is_empty() && !f.recs.is_empty()) {
                         view! {
                             <p class="note" id="fallback-note">{format!(
-                                "{} {} known only from the Netflix Top 10 lists, without genres, people or a description yet: these titles charted alongside {} in the same lists, weeks and countries.",
+                                "{} {} {}: these titles charted alongside {} in the same lists, weeks and countries.",
                                 advice::quoted_names(&data_empty, &f.seeds),
                                 if f.seeds.len() == 1 { "is" } else { "are" },
+                                advice::missing(&data_empty, &f.seeds),
                                 if f.seeds.len() == 1 { "it" } else { "them" })}</p>
                             <ol class="cards" id="results" data-fallback="top10">
                                 {f.recs.iter().cloned().map(|(rec, because)| view! { <TitleCard rec on_like because /> }).collect_view()}
@@ -540,7 +541,10 @@ fn empty_advice(
         } else {
             ("are", "them")
         };
-        let missing = format!("{bare} {is} known only from the Netflix Top 10 lists: no genres, people or description yet, so nothing can be recommended from {it} by content.");
+        let missing = format!(
+            "{bare} {is} {}, so nothing can be recommended from {it} by content.",
+            advice::missing(data, &f.seeds)
+        );
         return match data.details.get_untracked() {
             crate::state::Details::Pending => {
                 format!("{missing} Looking for titles that charted alongside {it}…")

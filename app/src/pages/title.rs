@@ -275,7 +275,12 @@ fn TitleView(i: usize) -> impl IntoView {
     };
     let bare = !data.model.is_candidate(i);
     let trend_note = (t.trend_only || bare).then(|| {
-        view! { <p class="muted small" id="trend-only-note">"Known only from the Netflix Top 10 lists: no catalog record matched this title yet, so it has no genres, people or description. Recommendations from it are titles that charted alongside it."</p> }
+        let text = if t.trend_only {
+            "Known only from the Netflix Top 10 lists: no catalog record matched this title yet, so it has no genres, people or description. Recommendations from it are titles that charted alongside it."
+        } else {
+            "Our sources have too little about this title (no genres, people or description) to compare it with others. Recommendations from it are titles that charted alongside it."
+        };
+        view! { <p class="muted small" id="trend-only-note">{text}</p> }
     });
     // No facts box at all rather than an empty one.
     let facts_box = (!facts.is_empty()).then(|| {
