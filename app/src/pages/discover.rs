@@ -10,7 +10,7 @@ use leptos_router::NavigateOptions;
 use crate::advice::{self, Fallback};
 use crate::components::combobox::SearchBox;
 use crate::components::history_likes::{self, HistoryLikes};
-use crate::components::refine::RefineBox;
+use crate::components::refine::{RefineBox, RefinedList, Refinement};
 use crate::history::{HistoryCtx, ImportPanel};
 use crate::state::{AppData, HistoryEdits, LastDiscover, Seen};
 use crate::ui::{use_data, TitleCard};
@@ -128,6 +128,8 @@ pub fn Discover() -> impl IntoView {
         }
     });
     let shown = Signal::derive(move || results.with(Results::shown));
+    // Feedback in the URL (`refine=`) replaces the list below with the refined one.
+    let refinement = Refinement::new(data.clone(), query, shown);
 
     let d1 = data.clone();
     // Record when the first results reached the screen, for the cold-load test.
@@ -206,6 +208,9 @@ pub fn Discover() -> impl IntoView {
                 <ResultsHeader state navigate results />
                 <p class="sr-only" id="results-live" aria-live="polite" aria-atomic="true">{move || live.get()}</p>
                 {move || {
+                    if let Some(refined) = refinement.current() {
+                        return view! { <RefinedList refined on_like /> }.into_any();
+                    }
                     let r = results.get();
                     let s = state.get();
                     let history = hist.active();
@@ -237,7 +242,7 @@ pub fn Discover() -> impl IntoView {
                         }.into_any()
                     }
                 }}
-                <RefineBox query shown />
+                <RefineBox refinement shown />
             </section>
         </div>
     }
