@@ -17,8 +17,7 @@
 
 use std::collections::BTreeMap;
 
-// FxHash: short string keys from trusted files; SipHash costs time for nothing here.
-use rustc_hash::FxHashMap as HashMap;
+use crate::{HashMap, HashSet};
 
 use engine::normalize::fold;
 use engine::report::{JoinReport, MatchNote};
@@ -150,22 +149,14 @@ pub fn link_top10(drafts: &mut Vec<Draft>, names: &BTreeMap<(String, Kind), Stri
         match_name(&index, catalog, n_catalog, name, week, true)
     });
     let mut links = Top10Links::default();
-    let mut trend_ids: HashMap<String, usize> = HashMap::default();
+    let mut trend_ids: HashSet<String> = HashSet::default();
     let mut trend_by_key: HashMap<(String, Kind), usize> = HashMap::default();
     for (((show, kind), _), (variants, hit)) in names.into_iter().zip(matched) {
         let target = match hit {
             Some((i, score)) => {
                 if score < 1.0 {
-                    links.notes.push(MatchNote {
-                        join: "top10 → catalog".into(),
-                        left: show.clone(),
-                        right: format!(
-                            "{} ({})",
-                            drafts[i].rec.title,
-                            drafts[i].rec.year.unwrap_or(0)
-                        ),
-                        score,
-                    });
+                    let note = drafts[i].match_note("top10 → catalog", show.clone(), score);
+                    links.notes.push(note);
                 }
                 i
             }
@@ -175,30 +166,15 @@ pub fn link_top10(drafts: &mut Vec<Draft>, names: &BTreeMap<(String, Kind), Stri
                 match trend_by_key.get(&key) {
                     Some(&i) => i,
                     None => {
-                        let mut id = format!("top10:{}", fold(&base));
-                        if trend_ids.contains_key(&id) {
-                            // A film and a series with the same title, both unmatched.
-                            id.push_str(if *kind == Kind::Show {
-                                ":series"
-                            } else {
-                                ":film"
-                            });
-                        }
                         let i = drafts.len();
-                        drafts.push(Draft {
-                            rec: CatalogRecord {
-                                source: TOP10_SOURCE,
-                                id: show.clone(),
-                                title: base.clone(),
-                                kind: *kind,
-                                ..CatalogRecord::default()
-                            },
-                            key: key.0.clone(),
-                            id: id.clone(),
-                            sources: Vec::new(),
-                            trend_only: true,
-                        });
-                        trend_ids.insert(id, i);
+                        drafts.push(name_only_draft(
+                            TOP10_SOURCE,
+                            "top10",
+                            show,
+                            &base,
+                            &key,
+                            &mut trend_ids,
+                        ));
                         trend_by_key.insert(key, i);
                         i
                     }
@@ -217,6 +193,44 @@ pub fn link_top10(drafts: &mut Vec<Draft>, names: &BTreeMap<(String, Kind), Stri
     links
 }
 
+/// A trend-only draft for a name no catalog title took, titled `base`: id
+/// `{prefix}:{folded base}`, with `:series` or `:film` added when a title of the other
+/// kind took that id first (`ids` holds the ids given so far).
+fn name_only_draft(
+    source: &'static str,
+    prefix: &str,
+    show: &str,
+    base: &str,
+    key: &(String, Kind),
+    ids: &mut HashSet<String>,
+) -> Draft {
+    let kind = key.1;
+    let mut id = format!("{prefix}:{}", fold(base));
+    if !ids.insert(id.clone()) {
+        // A film and a series with the same title, both unmatched.
+        id.push_str(if kind == Kind::Show {
+            ":series"
+        } else {
+            ":film"
+        });
+        ids.insert(id.clone());
+    }
+    Draft {
+        rec: CatalogRecord {
+            source,
+            id: show.to_owned(),
+            title: base.to_owned(),
+            kind,
+            ..CatalogRecord::default()
+        },
+        key: key.0.clone(),
+        other_keys: Vec::new(),
+        id,
+        sources: Vec::new(),
+        trend_only: true,
+    }
+}
+
 /// A trailer link: the draft and the score (1 = exact key).
 pub type TrailerLink = Option<(usize, f32)>;
 
@@ -229,7 +243,9 @@ pub fn link_trailers(
     let index = Index::new(drafts);
     let mut by_key: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, d) in drafts.iter().enumerate() {
-        by_key.entry(d.key.as_str()).or_default().push(i);
+        for key in std::iter::once(&d.key).chain(&d.other_keys) {
+            by_key.entry(key.as_str()).or_default().push(i);
+        }
     }
     let charted = |d: &Draft| d.sources.iter().any(|s| s.source == TOP10_SOURCE);
     trailers
@@ -396,22 +412,14 @@ pub fn link_engagement(
     let mut links = EngagementLinks::default();
     let mut by_name: HashMap<(String, Kind), usize> = HashMap::default();
     let mut new_by_key: HashMap<(String, Kind), usize> = HashMap::default();
-    let mut new_ids: rustc_hash::FxHashSet<String> = Default::default();
+    let mut new_ids: HashSet<String> = HashSet::default();
     let (mut linked, mut created, mut unlinked) = (0u64, 0u64, 0u64);
     for (((show, kind), (_, hours)), (variants, hit)) in todo.into_iter().zip(matched) {
         let target = match hit {
             Some((i, score)) => {
                 if score < 1.0 {
-                    links.notes.push(MatchNote {
-                        join: "engagement → titles".into(),
-                        left: show.clone(),
-                        right: format!(
-                            "{} ({})",
-                            drafts[i].rec.title,
-                            drafts[i].rec.year.unwrap_or(0)
-                        ),
-                        score,
-                    });
+                    let note = drafts[i].match_note("engagement → titles", show.clone(), score);
+                    links.notes.push(note);
                 }
                 linked += 1;
                 i
@@ -422,30 +430,15 @@ pub fn link_engagement(
                 match new_by_key.get(&key) {
                     Some(&i) => i,
                     None => {
-                        let mut id = format!("netflix:{}", fold(&base));
-                        if !new_ids.insert(id.clone()) {
-                            // A film and a series with the same title, both new.
-                            id.push_str(if *kind == Kind::Show {
-                                ":series"
-                            } else {
-                                ":film"
-                            });
-                            new_ids.insert(id.clone());
-                        }
                         let i = drafts.len();
-                        drafts.push(Draft {
-                            rec: CatalogRecord {
-                                source: ENGAGEMENT_SOURCE,
-                                id: show.clone(),
-                                title: base.clone(),
-                                kind: *kind,
-                                ..CatalogRecord::default()
-                            },
-                            key: key.0.clone(),
-                            id,
-                            sources: Vec::new(),
-                            trend_only: true,
-                        });
+                        drafts.push(name_only_draft(
+                            ENGAGEMENT_SOURCE,
+                            "netflix",
+                            show,
+                            &base,
+                            &key,
+                            &mut new_ids,
+                        ));
                         new_by_key.insert(key, i);
                         created += 1;
                         i

@@ -6,8 +6,6 @@
 //! exactly; otherwise the normalized Levenshtein similarity of the keys (1 − edits / longer
 //! length) is the score, and a match needs at least [`FUZZY_THRESHOLD`].
 
-use engine::normalize::fold;
-
 /// Lowest similarity (0–1) of two keys accepted as the same title: about one edit per twelve
 /// characters.
 ///
@@ -24,18 +22,9 @@ pub const SCORE_YEAR_OFF_BY_ONE: f32 = 0.97;
 /// (Kaggle gives a series the year of its latest season, JustWatch the first-air year).
 pub const SCORE_SERIES_YEAR_DRIFT: f32 = 0.96;
 
-/// The matching key of a title.
-pub fn title_key(title: &str) -> String {
-    let folded = fold(&title.replace('&', " and "));
-    for article in ["the ", "a ", "an "] {
-        if let Some(rest) = folded.strip_prefix(article) {
-            if !rest.is_empty() {
-                return rest.to_owned();
-            }
-        }
-    }
-    folded
-}
+/// The matching key of a title. The engine's rule, so that a viewer's history resolves
+/// to titles by the same keys the build merged them by.
+pub use engine::history::resolve::key as title_key;
 
 /// Similarity of two keys, 0–1. Keys whose digits differ never match ("sing 2" vs "sing"):
 /// sequels and seasons are different titles even when the words agree. Keys whose lengths

@@ -1,9 +1,9 @@
 //! `builder recommend`: the browser's recommender on the command line. It decodes the
 //! bundle, builds the model and calls `engine::recommend::recommend`, exactly as the app.
 //!
-//! Title lookup: exact folded-title match (or exact id); among several, a title within a
-//! year of `--year` wins (exact year first), else the most-voted. Unknown titles fail with
-//! the closest titles by Jaro-Winkler similarity.
+//! Title lookup: exact id, else exact folded-title match (`engine::search`, as the app's
+//! search box); among several, a title within a year of `--year` wins (exact year first),
+//! else the most-voted. Unknown titles fail with the titles the search box would offer.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -15,6 +15,7 @@ use engine::metrics::Baseline;
 use engine::model::{has_metadata, Model, Weights};
 use engine::normalize::fold;
 use engine::recommend::{recommend, Filters, Query, Recommendation};
+use engine::search::{Hit, SearchIndex};
 use engine::Bundle;
 use serde::{Deserialize, Serialize};
 
@@ -167,29 +168,25 @@ pub struct QueryJson {
     pub error: Option<String>,
 }
 
-/// Folded title → title indices, for exact lookups.
+/// Title lookup: ids, and names through the engine's search index (the app's search box),
+/// so the CLI and the app find the same titles for the same words.
 pub struct TitleIndex {
-    by_folded: HashMap<String, Vec<usize>>,
+    search: SearchIndex,
     by_id: HashMap<String, usize>,
-    folded: Vec<String>,
 }
 
 impl TitleIndex {
     /// Indexes every title of `catalog`.
     pub fn new(catalog: &Catalog) -> TitleIndex {
-        let mut by_folded: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_id = HashMap::new();
-        let mut folded = Vec::with_capacity(catalog.titles.len());
-        for (i, t) in catalog.titles.iter().enumerate() {
-            let f = fold(&t.title);
-            by_folded.entry(f.clone()).or_default().push(i);
-            by_id.insert(t.id.clone(), i);
-            folded.push(f);
-        }
+        let by_id = catalog
+            .titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
         TitleIndex {
-            by_folded,
+            search: SearchIndex::build_titles(catalog),
             by_id,
-            folded,
         }
     }
 
@@ -203,9 +200,17 @@ impl TitleIndex {
         if let Some(&i) = self.by_id.get(name.trim()) {
             return Ok(i);
         }
-        let key = fold(name);
         let votes = |i: usize| catalog.titles[i].imdb_votes.unwrap_or(0);
-        if let Some(all) = self.by_folded.get(&key) {
+        let all: Vec<usize> = self
+            .search
+            .exact(&fold(name))
+            .into_iter()
+            .filter_map(|h| match h {
+                Hit::Title(i) => Some(i),
+                Hit::Person(_) => None,
+            })
+            .collect();
+        if !all.is_empty() {
             // A Top 10-only record without metadata cannot seed recommendations: prefer the
             // catalog records of the same name.
             let with_meta: Vec<usize> = all
@@ -219,7 +224,7 @@ impl TitleIndex {
                     "{name:?} is known only from the Netflix Top 10 lists: no catalog record \
                      (genres, people, description) matched it, so it cannot seed \
                      recommendations; closest catalog titles: {}",
-                    self.closest(catalog, &key, 5).join("; ")
+                    self.closest(catalog, name, 5)
                 ));
             }
             let cands = &with_meta;
@@ -246,28 +251,33 @@ impl TitleIndex {
         Err(format!(
             "no title named {name:?}{}; closest: {}",
             year.map(|y| format!(" ({y})")).unwrap_or_default(),
-            self.closest(catalog, &key, 5).join("; ")
+            self.closest(catalog, name, 5)
         ))
     }
 
-    /// Up to `n` recommendable titles whose folded names are closest to `key`, as
-    /// `Title (year)`.
-    pub fn closest(&self, catalog: &Catalog, key: &str, n: usize) -> Vec<String> {
-        let mut scored: Vec<(f64, usize)> = self
-            .folded
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| has_metadata(catalog, i))
-            .map(|(i, f)| (strsim::jaro_winkler(key, f), i))
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored
+    /// Up to `n` recommendable titles the search box would offer for `name`, as
+    /// `Title (year, kind)` joined by `; ` ("none" when nothing comes near).
+    pub fn closest(&self, catalog: &Catalog, name: &str, n: usize) -> String {
+        // Titles without metadata are skipped, so ask the search for more than `n`.
+        let found: Vec<String> = self
+            .search
+            .titles(name, n + CLOSEST_SLACK)
             .into_iter()
+            .filter(|&(i, _)| has_metadata(catalog, i))
             .take(n)
-            .map(|(_, i)| describe(catalog, i))
-            .collect()
+            .map(|(i, _)| describe(catalog, i))
+            .collect();
+        if found.is_empty() {
+            "none".to_owned()
+        } else {
+            found.join("; ")
+        }
     }
 }
+
+/// Extra search results asked for when listing the closest titles, to make up for the
+/// trend-only ones dropped.
+const CLOSEST_SLACK: usize = 45;
 
 fn describe(catalog: &Catalog, i: usize) -> String {
     let t = &catalog.titles[i];

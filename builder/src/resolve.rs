@@ -18,9 +18,9 @@
 //! 6. TMDB films (no IMDb id) then join the titles so far (Kaggle-only ones included) by
 //!    the Kaggle rule; unmatched ones are grouped by (key, kind, year) like Kaggle's.
 
-// FxHash: these maps are keyed by short strings from trusted files, where SipHash's
-// DoS resistance buys nothing and costs ~5% of the build.
-use rustc_hash::FxHashMap as HashMap;
+pub mod works;
+
+use crate::HashMap;
 
 use engine::report::{JoinReport, MatchNote};
 use engine::{Kind, SourceRef};
@@ -39,10 +39,25 @@ pub struct Draft {
     pub id: String,
     /// Matching key of the display title.
     pub key: String,
+    /// Keys of the other names the title is listed under (one work merged from listings
+    /// under two names, see [`works`]): exact lookups find it by these too.
+    pub other_keys: Vec<String>,
     /// Every source record merged in.
     pub sources: Vec<SourceRef>,
     /// Known only from Top 10 lists.
     pub trend_only: bool,
+}
+
+impl Draft {
+    /// The report's note of an inexact match of `left` to this title, under `join`.
+    pub fn match_note(&self, join: &str, left: String, score: f32) -> MatchNote {
+        MatchNote {
+            join: join.into(),
+            left,
+            right: format!("{} ({})", self.rec.title, self.rec.year.unwrap_or(0)),
+            score,
+        }
+    }
 }
 
 /// Result of merging the catalogs.
@@ -129,6 +144,7 @@ fn merge(mut group: Vec<CatalogRecord>) -> Draft {
         take!(imdb_votes);
         take!(tmdb_popularity);
         take!(tmdb_score);
+        take!(original_title);
         take_vec!(description);
         take_vec!(genres);
         take_vec!(directors);
@@ -148,6 +164,7 @@ fn merge(mut group: Vec<CatalogRecord>) -> Draft {
     sources.dedup();
     Draft {
         key: title_key(&m.title),
+        other_keys: Vec::new(),
         id,
         rec: m,
         sources,
@@ -168,10 +185,9 @@ impl Index {
         let mut exact: HashMap<(String, Kind), Vec<usize>> = HashMap::default();
         let mut blocks: HashMap<(Kind, char), Vec<(usize, usize)>> = HashMap::default();
         for (i, d) in drafts.iter().enumerate() {
-            exact
-                .entry((d.key.clone(), d.rec.kind))
-                .or_default()
-                .push(i);
+            for key in std::iter::once(&d.key).chain(&d.other_keys) {
+                exact.entry((key.clone(), d.rec.kind)).or_default().push(i);
+            }
             if let Some(c) = d.key.chars().next() {
                 blocks
                     .entry((d.rec.kind, c))
@@ -266,9 +282,43 @@ fn attach_records(drafts: &mut [Draft], attach: Vec<Vec<CatalogRecord>>) {
             sources.dedup();
             merged.sources = sources;
             merged.id = id;
+            merged.other_keys = std::mem::take(&mut d.other_keys);
             *d = merged;
         }
     }
+}
+
+/// Joins records without a shared id to `drafts` by title ([`match_kaggle`]): a match
+/// fills the fields its draft left empty (noted under `join` when inexact); the rest become
+/// drafts of their own, re-listings grouped. Returns how many matched.
+fn attach_by_title(
+    drafts: &mut Vec<Draft>,
+    records: Vec<CatalogRecord>,
+    join: &str,
+    notes: &mut Vec<MatchNote>,
+) -> u64 {
+    let index = Index::new(drafts);
+    // Matching reads only the drafts: on all cores, applied below in record order.
+    let hits = crate::par::map_ordered(&records, |k| match_kaggle(&index, drafts, k));
+    let mut attach: Vec<Vec<CatalogRecord>> = vec![Vec::new(); drafts.len()];
+    let mut leftovers: Vec<CatalogRecord> = Vec::new();
+    let mut matched = 0u64;
+    for (k, hit) in records.into_iter().zip(hits) {
+        match hit {
+            Some((i, score)) => {
+                matched += 1;
+                if score < 1.0 {
+                    let left = format!("{} ({})", k.title, k.year.unwrap_or(0));
+                    notes.push(drafts[i].match_note(join, left, score));
+                }
+                attach[i].push(k);
+            }
+            None => leftovers.push(k),
+        }
+    }
+    attach_records(drafts, attach);
+    drafts.extend(group_leftovers(leftovers));
+    matched
 }
 
 /// Unmatched records as drafts of their own, re-listings (same key, kind, year) grouped,
@@ -348,73 +398,15 @@ pub fn resolve(
         .collect();
     let n_catalog_drafts = drafts.len();
 
-    // Step 2: Kaggle records onto the JustWatch/live titles.
-    let index = Index::new(&drafts);
-    let mut attach: Vec<Vec<CatalogRecord>> = vec![Vec::new(); drafts.len()];
+    // Steps 2 and 3: Kaggle records onto the JustWatch/live titles; the unmatched ones,
+    // re-listings grouped, become titles of their own.
     let mut notes = Vec::new();
-    let mut leftovers: Vec<CatalogRecord> = Vec::new();
     let n_kaggle = kaggle.len() as u64;
-    let mut kaggle_matched = 0u64;
-    // Matching reads only the drafts: on all cores, applied below in Kaggle order.
-    let hits = crate::par::map_ordered(&kaggle, |k| match_kaggle(&index, &drafts, k));
-    for (k, hit) in kaggle.into_iter().zip(hits) {
-        match hit {
-            Some((i, score)) => {
-                kaggle_matched += 1;
-                if score < 1.0 {
-                    notes.push(MatchNote {
-                        join: "kaggle → justwatch".into(),
-                        left: format!("{} ({})", k.title, k.year.unwrap_or(0)),
-                        right: format!(
-                            "{} ({})",
-                            drafts[i].rec.title,
-                            drafts[i].rec.year.unwrap_or(0)
-                        ),
-                        score,
-                    });
-                }
-                attach[i].push(k);
-            }
-            None => leftovers.push(k),
-        }
-    }
-    // Kaggle fills the fields JustWatch left empty.
-    attach_records(&mut drafts, attach);
-
-    // Step 3: unmatched Kaggle rows, re-listings grouped.
-    drafts.extend(group_leftovers(leftovers));
-
+    let kaggle_matched = attach_by_title(&mut drafts, kaggle, "kaggle → justwatch", &mut notes);
     // Step 4: TMDB films onto every title so far (their newest films are in no other
     // catalog, but older ones may be Kaggle-only).
     let n_tmdb = tmdb.len() as u64;
-    let index = Index::new(&drafts);
-    let hits = crate::par::map_ordered(&tmdb, |k| match_kaggle(&index, &drafts, k));
-    let mut attach: Vec<Vec<CatalogRecord>> = vec![Vec::new(); drafts.len()];
-    let mut leftovers: Vec<CatalogRecord> = Vec::new();
-    let mut tmdb_matched = 0u64;
-    for (k, hit) in tmdb.into_iter().zip(hits) {
-        match hit {
-            Some((i, score)) => {
-                tmdb_matched += 1;
-                if score < 1.0 {
-                    notes.push(MatchNote {
-                        join: "tmdb → catalog".into(),
-                        left: format!("{} ({})", k.title, k.year.unwrap_or(0)),
-                        right: format!(
-                            "{} ({})",
-                            drafts[i].rec.title,
-                            drafts[i].rec.year.unwrap_or(0)
-                        ),
-                        score,
-                    });
-                }
-                attach[i].push(k);
-            }
-            None => leftovers.push(k),
-        }
-    }
-    attach_records(&mut drafts, attach);
-    drafts.extend(group_leftovers(leftovers));
+    let tmdb_matched = attach_by_title(&mut drafts, tmdb, "tmdb → catalog", &mut notes);
 
     let joins = vec![
         JoinReport {

@@ -7,23 +7,10 @@ mod common;
 
 use std::path::Path;
 
-use builder::recommend::{run, RecommendArgs};
-use clap::Parser;
-use engine::bundle::Body;
+use builder::recommend::run;
+use common::recommend_args as args;
 use engine::catalog::{Kind, Title};
 use engine::{synth, Bundle};
-
-#[derive(Parser)]
-struct Cli {
-    #[command(flatten)]
-    args: RecommendArgs,
-}
-
-fn args(bundle: &Path, extra: &[&str]) -> RecommendArgs {
-    let mut argv = vec!["recommend", "--bundle", bundle.to_str().unwrap_or_default()];
-    argv.extend_from_slice(extra);
-    Cli::parse_from(argv).args
-}
 
 /// A synthetic catalog plus the titles the fixture watches.
 fn write_bundle(dir: &Path) -> std::path::PathBuf {
@@ -47,14 +34,7 @@ fn write_bundle(dir: &Path) -> std::path::PathBuf {
             ..Title::default()
         });
     }
-    let body = Body {
-        catalog,
-        ..Body::default()
-    };
-    let path = dir.join("bundle.bin");
-    let b = Bundle::new(body, "2026-07-21T00:00:00Z", "2026-07-19", "test");
-    std::fs::write(&path, b.encode().expect("encode")).expect("write bundle");
-    path
+    common::write_bundle(dir, &common::catalog_bundle(catalog))
 }
 
 /// Day-first dates, a German season word, a placeholder, a duplicate and an unknown show.

@@ -2,26 +2,15 @@
 //! batch mode that survives bad lines, filters, and the append-only-when-changed history.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
 
-use builder::recommend::{run, RecommendArgs, TitleIndex};
+use builder::recommend::{run, TitleIndex};
 use builder::train::{attach_metrics, read_history, HISTORY_FILE};
-use clap::Parser;
-use engine::bundle::Body;
+use common::recommend_args as args;
 use engine::catalog::{Kind, Title};
 use engine::{synth, Bundle};
-
-#[derive(Parser)]
-struct Cli {
-    #[command(flatten)]
-    args: RecommendArgs,
-}
-
-fn args(bundle: &Path, extra: &[&str]) -> RecommendArgs {
-    let mut argv = vec!["recommend", "--bundle", bundle.to_str().unwrap_or_default()];
-    argv.extend_from_slice(extra);
-    Cli::parse_from(argv).args
-}
 
 /// A synthetic catalog with two films called "Heat" and a series, written as a bundle.
 fn bundle() -> Bundle {
@@ -52,17 +41,11 @@ fn bundle() -> Bundle {
         trend_only: true,
         ..Title::default()
     });
-    let body = Body {
-        catalog,
-        ..Body::default()
-    };
-    Bundle::new(body, "2026-07-21T00:00:00Z", "2026-07-19", "test")
+    common::catalog_bundle(catalog)
 }
 
 fn write_bundle(dir: &Path) -> std::path::PathBuf {
-    let path = dir.join("bundle.bin");
-    std::fs::write(&path, bundle().encode().expect("encode")).expect("write bundle");
-    path
+    common::write_bundle(dir, &bundle())
 }
 
 #[test]

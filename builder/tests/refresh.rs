@@ -4,6 +4,8 @@
 //! the exit status are tested in `refresh_sources.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -137,20 +139,7 @@ fn serve(mode: Mode) -> (String, Arc<Fake>) {
         .route("/yt/playlistItems", get(yt_items))
         .route("/yt/videos", get(yt_videos))
         .with_state(fake.clone());
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let l = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(l, app).await.unwrap();
-        });
-    });
-    (format!("http://{addr}"), fake)
+    (common::serve_router(app), fake)
 }
 
 /// A small data directory: `snapshot/` with the fixture global list and most-popular
@@ -353,21 +342,7 @@ fn truncated_download_is_refused() {
         "/top10/all-weeks-global.tsv",
         get(|| async { format!("{GLOBAL}2026-07-26\tFilms (English)\t1\tNew") }),
     );
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), app)
-                .await
-                .unwrap();
-        });
-    });
-    let mut cfg = config(data.path(), &format!("http://{addr}"));
+    let mut cfg = config(data.path(), &common::serve_router(app));
     cfg.sa_key = None;
     cfg.yt_key = None;
     // The global list is truncated and the server has no most-popular list: every

@@ -29,23 +29,7 @@ const KAGGLE_KEY: &str = "KAGGLE-SENTINEL-7f3a9c";
 /// `Basic base64("wtw-user:KAGGLE-SENTINEL-7f3a9c")`.
 const KAGGLE_BASIC: &str = "Basic d3R3LXVzZXI6S0FHR0xFLVNFTlRJTkVMLTdmM2E5Yw==";
 
-/// Runs `app` on a loopback port from a background thread; returns its base URL.
-fn spawn(app: Router) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let l = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(l, app).await.unwrap();
-        });
-    });
-    format!("http://{addr}")
-}
+use common::serve_router as spawn;
 
 /// A server that reads each request and closes the connection without answering.
 fn spawn_dropper() -> String {

@@ -29,7 +29,8 @@ const CASES: &[(&str, &[&str])] = &[
     ("romcom", &["more romance", "more comedy"]),
     ("dark comedy", &["darker in tone", "more comedy"]),
     ("a heist thriller", &["more crime", "more thrillers"]),
-    ("something for the kids", &["more family titles"]),
+    ("something for the kids", &["for kids"]),
+    ("not for kids", &["not for kids"]),
     ("anime", &["Japanese", "more animation"]),
     // Negation.
     ("no horror", &["no horror"]),

@@ -702,7 +702,7 @@ impl Target for HistoryTarget {
 
 /// Every target's name, in the order `all` runs them.
 pub const TARGETS: &[&str] = &[
-    "bundle", "details", "feedback", "request", "answer", "history",
+    "bundle", "details", "feedback", "request", "answer", "history", "top10", "catalog", "xlsx",
 ];
 
 /// The target called `name`; the bundle-based ones need `seeds`.
@@ -715,8 +715,8 @@ pub fn target(name: &str, seeds: Option<&Seeds>) -> anyhow::Result<Box<dyn Targe
         "feedback" => Box::new(FeedbackTarget::new(need()?)),
         "request" => Box::new(RequestTarget),
         "answer" => Box::new(AnswerTarget::default()),
-        "top10" => Box::new(sources::Top10Target),
-        "catalog" => Box::new(sources::CatalogTarget),
+        "top10" => Box::new(sources::FileReaderTarget::top10()),
+        "catalog" => Box::new(sources::FileReaderTarget::catalog()),
         "xlsx" => Box::new(sources::XlsxTarget),
         "history" => Box::new(HistoryTarget::new(
             &seeds.map(|s| s.catalog.clone()).unwrap_or_default(),

@@ -13,7 +13,7 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(about = "Fuzzes every decoder that takes outside bytes (stable toolchain).")]
 struct Args {
-    /// A target (bundle, details, feedback, request, answer) or `all`.
+    /// A target (bundle, details, feedback, request, answer, history, top10, catalog, xlsx) or `all`.
     target: String,
     /// Stop each target after this many seconds.
     #[arg(long, default_value_t = 10.0)]

@@ -3,9 +3,9 @@
 //! own (`builder::sources`), fed through a scratch file where they take a path.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use builder::sources::{engagement, kaggle, top10, SourceLog};
+use builder::sources::{engagement, kaggle, top10, FatalError, SourceLog};
 
 use crate::{outcome, Target};
 
@@ -14,71 +14,72 @@ fn scratch(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("wtw-fuzz-{}-{name}", std::process::id()))
 }
 
-/// Reads `input` from a scratch file with `read`; the outcome is the row count class or the
-/// error text.
-fn via_file<T>(
-    name: &str,
-    input: &[u8],
-    read: impl Fn(&std::path::Path, &mut SourceLog) -> Result<Vec<T>, builder::sources::FatalError>,
-) -> String {
-    let path = scratch(name);
-    if std::fs::write(&path, input).is_err() {
-        return "scratch write failed".into();
-    }
-    let mut log = SourceLog::default();
-    match read(&path, &mut log) {
-        Ok(rows) => format!("ok{}:{}", rows.len().min(2), log.rejected().min(2)),
-        Err(e) => outcome(&e.reason),
-    }
+/// How a reader's rows are counted, whatever their type.
+type ReadFn = fn(&Path, &mut SourceLog) -> Result<usize, FatalError>;
+
+/// A builder reader that takes a path, fed the mutated input through a scratch file; the
+/// outcome is the row count class or the error text.
+pub struct FileReaderTarget {
+    name: &'static str,
+    /// Scratch file name (its ending is what the reader sees).
+    file: &'static str,
+    seeds: Vec<String>,
+    read: ReadFn,
 }
 
-/// `top10::read_global` on mutated TSV text.
-pub struct Top10Target;
-
-impl Target for Top10Target {
-    fn name(&self) -> &'static str {
-        "top10"
-    }
-    fn seeds(&self) -> Vec<(usize, Vec<u8>)> {
+impl FileReaderTarget {
+    /// `top10::read_global` on mutated TSV text.
+    pub fn top10() -> Self {
         let head = top10::GLOBAL_COLUMNS.join("\t");
-        [
-            format!("{head}\n2026-07-19\tFilms (English)\t1\tKPop Demon Hunters\tN/A\t16600000\t1.6667\t9900000\t5\n2026-07-19\tTV (Non-English)\t2\tSquid Game\tSquid Game: Season 3\t12000000\t6.5\t1800000\t4\n"),
-            format!("{head}\n2021-07-04\tTV (English)\t1\tThe \"Quoted\" Show\tN/A\t100\t\t\t1\n"),
-        ]
-        .into_iter()
-        .map(|s| (0, s.into_bytes()))
-        .collect()
+        FileReaderTarget {
+            name: "top10",
+            file: "top10.tsv",
+            seeds: vec![
+                format!("{head}\n2026-07-19\tFilms (English)\t1\tKPop Demon Hunters\tN/A\t16600000\t1.6667\t9900000\t5\n2026-07-19\tTV (Non-English)\t2\tSquid Game\tSquid Game: Season 3\t12000000\t6.5\t1800000\t4\n"),
+                format!("{head}\n2021-07-04\tTV (English)\t1\tThe \"Quoted\" Show\tN/A\t100\t\t\t1\n"),
+            ],
+            read: |p, log| top10::read_global(p, log).map(|rows| rows.len()),
+        }
     }
-    fn max_len(&self) -> usize {
-        16 * 1024
-    }
-    fn exec(&mut self, _tag: usize, input: &[u8]) -> String {
-        via_file("top10.tsv", input, top10::read_global)
+
+    /// `kaggle::read` on mutated CSV text (quoted fields, multi-value cells, dates).
+    pub fn catalog() -> Self {
+        let head = "show_id,type,title,director,cast,country,date_added,release_year,rating,duration,listed_in,description";
+        FileReaderTarget {
+            name: "catalog",
+            file: "catalog.csv",
+            seeds: vec![
+                format!("{head}\ns1,Movie,A Film,\"Doe, Jane\",\"A One, B Two\",\"United States, India\",\"September 25, 2021\",2020,PG-13,90 min,\"Dramas, International Movies\",\"A plot, with a comma.\"\n"),
+                format!("{head}\r\ns2,TV Show,Ünïcode Show,,,South Korea, August 4 2017,2017,TV-MA,2 Seasons,\"Crime TV Shows\",\"Line one\nline two\"\r\n"),
+            ],
+            read: |p, log| kaggle::read(p, log).map(|rows| rows.len()),
+        }
     }
 }
 
-/// `kaggle::read` on mutated CSV text (quoted fields, multi-value cells, dates).
-pub struct CatalogTarget;
-
-impl Target for CatalogTarget {
+impl Target for FileReaderTarget {
     fn name(&self) -> &'static str {
-        "catalog"
+        self.name
     }
     fn seeds(&self) -> Vec<(usize, Vec<u8>)> {
-        let head = "show_id,type,title,director,cast,country,date_added,release_year,rating,duration,listed_in,description";
-        [
-            format!("{head}\ns1,Movie,A Film,\"Doe, Jane\",\"A One, B Two\",\"United States, India\",\"September 25, 2021\",2020,PG-13,90 min,\"Dramas, International Movies\",\"A plot, with a comma.\"\n"),
-            format!("{head}\r\ns2,TV Show,Ünïcode Show,,,South Korea, August 4 2017,2017,TV-MA,2 Seasons,\"Crime TV Shows\",\"Line one\nline two\"\r\n"),
-        ]
-        .into_iter()
-        .map(|s| (0, s.into_bytes()))
-        .collect()
+        self.seeds
+            .iter()
+            .map(|s| (0, s.clone().into_bytes()))
+            .collect()
     }
     fn max_len(&self) -> usize {
         16 * 1024
     }
     fn exec(&mut self, _tag: usize, input: &[u8]) -> String {
-        via_file("catalog.csv", input, kaggle::read)
+        let path = scratch(self.file);
+        if std::fs::write(&path, input).is_err() {
+            return "scratch write failed".into();
+        }
+        let mut log = SourceLog::default();
+        match (self.read)(&path, &mut log) {
+            Ok(rows) => format!("ok{}:{}", rows.min(2), log.rejected().min(2)),
+            Err(e) => outcome(&e.reason),
+        }
     }
 }
 

@@ -24,6 +24,8 @@
 //! (upstream attempts, retry and backoff together), which is shorter than the app's
 //! [`engine::refine::LLM_BUDGET_MS`], so the app sees the proxy's `timeout` answer.
 
+#[cfg(feature = "test-util")]
+pub mod fake_gemini;
 pub mod gemini;
 pub mod ratelimit;
 

@@ -3,7 +3,7 @@
 //! Driven with raw HTTP/1.1 over `std::net::TcpStream`, so no client decompresses anything.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod fake;
+use proxy::fake_gemini as fake;
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;

@@ -3,13 +3,11 @@
 //! bodies that never finish, and more idle connections than the server takes at once.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod fake;
-
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use fake::{config, start_fake, start_proxy};
+use proxy::fake_gemini::{config, start_fake, start_proxy};
 
 /// Runs blocking client code off the runtime that serves the proxy.
 async fn client<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {

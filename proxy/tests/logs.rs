@@ -2,12 +2,12 @@
 //! subscriber writing into a buffer, which is then searched for the key.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod fake;
+use proxy::fake_gemini as fake;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use fake::{answer, body, config, error, start_fake, start_proxy, Reply, KEY};
+use proxy::fake_gemini::{answer, body, config, error, start_fake, start_proxy, Reply, KEY};
 
 #[derive(Clone, Default)]
 struct Buffer(Arc<Mutex<Vec<u8>>>);

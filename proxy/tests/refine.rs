@@ -2,11 +2,11 @@
 //! answers, safety blocks, retry, errors, timeout, prompt injection, limits, CORS.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod fake;
-
 use std::time::Duration;
 
-use fake::{answer, body, config, error, start_fake, start_proxy, text_answer, Reply, KEY};
+use proxy::fake_gemini::{
+    answer, body, config, error, start_fake, start_proxy, text_answer, Reply, KEY,
+};
 use serde_json::{json, Value};
 
 async fn post(

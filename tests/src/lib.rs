@@ -61,54 +61,18 @@ pub enum FakeGemini {
     Stalls,
 }
 
-/// Starts a stand-in for Gemini's `generateContent` on loopback that speaks its REST
-/// format (the request's user turn is the JSON the proxy sends; the answer is a
-/// `candidates[0].content.parts[0].text` holding `{"picks": [...]}`).
+/// Starts the shared fake Gemini (`proxy::fake_gemini`, Gemini's REST format on loopback)
+/// answering as `mode` says.
 pub async fn fake_gemini(mode: FakeGemini) -> anyhow::Result<SocketAddr> {
-    use axum::http::StatusCode;
-    use axum::response::IntoResponse;
-    use serde_json::{json, Value};
-    let handler = move |axum::extract::Json(req): axum::extract::Json<Value>| async move {
-        if let FakeGemini::Stalls = mode {
-            tokio::time::sleep(Duration::from_secs(60)).await;
+    use proxy::fake_gemini::{error, start, Reply};
+    let reply = match mode {
+        FakeGemini::Picks => Reply::LastAndInvented(3),
+        FakeGemini::Fails => {
+            Reply::Json(500, error(500, "INTERNAL", "Internal error encountered."))
         }
-        if let FakeGemini::Fails = mode {
-            let body = json!({"error": {"code": 500, "message": "Internal error encountered.", "status": "INTERNAL"}});
-            return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response();
-        }
-        let user: Value = req
-            .pointer("/contents/0/parts/0/text")
-            .and_then(Value::as_str)
-            .and_then(|t| serde_json::from_str(t).ok())
-            .unwrap_or(Value::Null);
-        let cands = user["candidates"].as_array().cloned().unwrap_or_default();
-        let mut picks: Vec<Value> = cands
-            .iter()
-            .rev()
-            .take(3)
-            .map(|c| json!({"id": c["id"], "reason": format!("A lighter pick than your list: {}.", c["title"].as_str().unwrap_or("?"))}))
-            .collect();
-        picks.insert(
-            1,
-            json!({"id": "tt0000000-invented", "reason": "Invented."}),
-        );
-        let text = json!({ "picks": picks }).to_string();
-        axum::Json(json!({
-            "candidates": [{
-                "content": {"role": "model", "parts": [{"text": text}]},
-                "finishReason": "STOP", "index": 0
-            }],
-            "modelVersion": "gemini-fake"
-        }))
-        .into_response()
+        FakeGemini::Stalls => Reply::Stall(Duration::from_secs(60)),
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let app = axum::Router::new().fallback(axum::routing::post(handler));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok(addr)
+    Ok(start(vec![reply]).await?.0)
 }
 
 /// A running chromedriver, killed on drop.

@@ -2,6 +2,10 @@
 //! Korean") answered by the proxy's LLM when the site has one and the browser is online,
 //! otherwise at once by the on-device refiner. It always says which one answered and why,
 //! and it never waits longer than [`LLM_TIMEOUT_MS`].
+//!
+//! The refined list replaces the list on screen ([`RefinedList`]) and is kept in the URL
+//! (`refine=`): opening such a link re-applies the feedback on device. The request runs as
+//! a Leptos action ([`Refinement`]).
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -9,12 +13,14 @@ use std::sync::Arc;
 use engine::recommend::{Query, Recommendation};
 use engine::refine::{self, ApiError, RefineRequest, RefineResponse};
 use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 use serde::Deserialize;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::state::AppData;
-use crate::ui::{use_data, TitleCard};
+use crate::ui::TitleCard;
 
 /// Longest wait for the LLM before the on-device refiner answers instead: the engine's one
 /// refine budget, from which the proxy derives its own shorter one, so a proxy `timeout`
@@ -115,15 +121,8 @@ pub struct Outcome {
     pub added: usize,
     /// Titles of the list shown before that are no longer there.
     pub removed: usize,
-}
-
-/// Refinement state shown under the box.
-#[derive(Debug, Clone, PartialEq)]
-enum Status {
-    Idle,
-    Working(&'static str),
-    Done(Outcome),
-    Invalid(String),
+    /// What was understood but matched nothing in the catalog ("No Korean titles …").
+    pub unmatched: Vec<String>,
 }
 
 /// Why the proxy did not produce picks, as a clause for "the on-device refiner answered
@@ -196,13 +195,17 @@ async fn run(
     shown: Vec<usize>,
     feedback: String,
     k: usize,
+    llm: bool,
 ) -> Outcome {
     let cat = data.catalog();
     let local = refine::on_device(&data.model, cat, data.search(), &query, &feedback, k);
     let understood = refine::describe(&local.constraints);
+    let unmatched = local.unmatched.iter().map(|c| c.no_match()).collect();
     let mut by = None;
     let mut picks: Vec<RefinedTitle> = Vec::new();
-    let why = if !online() {
+    let why = if !llm {
+        "the feedback came with the link".to_string()
+    } else if !online() {
         "you are offline".to_string()
     } else {
         match site_config().await {
@@ -263,54 +266,208 @@ async fn run(
         understood,
         added,
         removed,
+        unmatched,
     }
 }
 
-/// The Refine box. `query` is the engine query behind the list shown (`shown`); a new
-/// query clears an earlier answer, since it refined a different list.
+/// One refinement to run.
+#[derive(Debug, Clone)]
+struct Job {
+    query: Query,
+    shown: Vec<usize>,
+    feedback: String,
+    /// Whether the LLM may answer: feedback just typed. Feedback from a link is re-applied
+    /// on device, so opening a shared link sends nothing anywhere.
+    llm: bool,
+}
+
+/// A finished refinement and what it refined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refined {
+    /// The engine query of the list it refined.
+    pub query: Query,
+    /// The feedback it answered.
+    pub feedback: String,
+    /// The answer.
+    pub outcome: Outcome,
+}
+
+/// The refinement shared by the Refine box and the results list: the feedback lives in the
+/// URL (`refine=`), the request in a Leptos action. A new query (another profile, other
+/// filters) leaves the URL without `refine=`, so the engine's list comes back.
+#[derive(Clone, Copy)]
+pub struct Refinement {
+    action: Action<Job, Refined>,
+    /// `refine=` of the URL, when not blank.
+    feedback: Memo<Option<String>>,
+    query: Memo<Query>,
+    /// Feedback just submitted: its run may ask the LLM.
+    typed: StoredValue<Option<String>>,
+    /// Feedback refused before running (empty).
+    invalid: RwSignal<Option<String>>,
+}
+
+impl Refinement {
+    /// Starts refining the list of `query` (whose titles are `shown`) whenever the URL
+    /// carries feedback for it.
+    pub fn new(data: Arc<AppData>, query: Memo<Query>, shown: Signal<Vec<usize>>) -> Refinement {
+        let params = use_query_map();
+        let feedback = Memo::new(move |_| {
+            params
+                .with(|m| m.get("refine"))
+                .map(|f| {
+                    f.trim()
+                        .chars()
+                        .take(refine::MAX_FEEDBACK_CHARS)
+                        .collect::<String>()
+                })
+                .filter(|f| !f.is_empty())
+        });
+        let action = Action::new_local(move |job: &Job| {
+            let data = data.clone();
+            let job = job.clone();
+            async move {
+                let k = job.query.k;
+                let outcome = run(
+                    data,
+                    job.query.clone(),
+                    job.shown,
+                    job.feedback.clone(),
+                    k,
+                    job.llm,
+                )
+                .await;
+                Refined {
+                    query: job.query,
+                    feedback: job.feedback,
+                    outcome,
+                }
+            }
+        });
+        let typed = StoredValue::new(None::<String>);
+        let r = Refinement {
+            action,
+            feedback,
+            query,
+            typed,
+            invalid: RwSignal::new(None),
+        };
+        Effect::new(move |_| {
+            let (Some(text), q) = (feedback.get(), query.get()) else {
+                return;
+            };
+            let done = action.value().with_untracked(|v| {
+                v.as_ref()
+                    .is_some_and(|v| v.feedback == text && v.query == q)
+            });
+            if !done {
+                r.start(text, q, shown.get_untracked());
+            }
+        });
+        r
+    }
+
+    fn start(&self, feedback: String, query: Query, shown: Vec<usize>) {
+        let llm = self.typed.get_value().as_deref() == Some(feedback.as_str());
+        self.typed.set_value(None);
+        self.invalid.set(None);
+        self.action.dispatch_local(Job {
+            query,
+            shown,
+            feedback,
+            llm,
+        });
+    }
+
+    /// The refinement of the list now on screen, if the URL asks for one and it is done.
+    pub fn current(&self) -> Option<Refined> {
+        let text = self.feedback.get()?;
+        let q = self.query.get();
+        self.action
+            .value()
+            .get()
+            .filter(|v| v.feedback == text && v.query == q)
+    }
+
+    /// Whether a request is running.
+    fn pending(&self) -> bool {
+        self.action.pending().get()
+    }
+}
+
+/// The Discover URL of query string `search` with `refine=` set to `feedback` (or removed).
+fn url_with_feedback(search: &str, feedback: Option<&str>) -> String {
+    let mut parts: Vec<String> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("refine="))
+        .map(str::to_string)
+        .collect();
+    if let Some(f) = feedback {
+        let enc = percent_encoding::utf8_percent_encode(f, percent_encoding::NON_ALPHANUMERIC);
+        parts.push(format!("refine={enc}"));
+    }
+    if parts.is_empty() {
+        "/".into()
+    } else {
+        format!("/?{}", parts.join("&"))
+    }
+}
+
+/// The Refine box: the feedback field (Enter submits) and what the last answer was.
 #[component]
 pub fn RefineBox(
-    /// The query behind the current results.
-    query: Memo<Query>,
-    /// Title indices of the results shown now (to say what changed).
+    /// The refinement it drives.
+    refinement: Refinement,
+    /// Title indices of the results shown now (when the same feedback is submitted again).
     shown: Signal<Vec<usize>>,
 ) -> impl IntoView {
-    let data = use_data();
     // Read at submit time: a signal fed by `input` events misses programmatic edits
     // (autofill, a cleared field).
-    let area = NodeRef::<leptos::html::Textarea>::new();
-    let status = RwSignal::new(Status::Idle);
-    // A request still in flight when the query changes must not overwrite the new state.
-    let generation = StoredValue::new(0u32);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let navigate = use_navigate();
+    let location = use_location();
+    // The field shows the feedback of a shared link.
     Effect::new(move |_| {
-        query.track();
-        generation.update_value(|g| *g += 1);
-        status.set(Status::Idle);
+        if let (Some(f), Some(el)) = (refinement.feedback.get(), input.get()) {
+            if el.value().trim() != f {
+                el.set_value(&f);
+            }
+        }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let feedback = area
+        let feedback: String = input
             .get_untracked()
-            .map(|a| a.value().trim().to_string())
+            .map(|a| {
+                a.value()
+                    .trim()
+                    .chars()
+                    .take(refine::MAX_FEEDBACK_CHARS)
+                    .collect()
+            })
             .unwrap_or_default();
         if feedback.is_empty() {
-            status.set(Status::Invalid(
+            refinement.invalid.set(Some(
                 "Say what you want instead, e.g. \"funnier, no horror, something Korean\".".into(),
             ));
             return;
         }
-        let q = query.get_untracked();
-        let k = q.k;
-        let data = data.clone();
-        let shown = shown.get_untracked();
-        let my_gen = generation.get_value();
-        status.set(Status::Working("Refining…"));
-        leptos::task::spawn_local(async move {
-            let out = run(data, q, shown, feedback, k).await;
-            if generation.get_value() == my_gen {
-                status.set(Status::Done(out));
-            }
-        });
+        refinement.typed.set_value(Some(feedback.clone()));
+        if refinement.feedback.get_untracked().as_deref() == Some(feedback.as_str()) {
+            // The URL already says so: run again (the LLM may answer this time).
+            refinement.start(
+                feedback,
+                refinement.query.get_untracked(),
+                shown.get_untracked(),
+            );
+        } else {
+            let search = location.search.get_untracked();
+            navigate(
+                &url_with_feedback(&search, Some(&feedback)),
+                NavigateOptions::default(),
+            );
+        }
     };
     view! {
         <section class="panel refine" aria-labelledby="refine-h">
@@ -320,23 +477,27 @@ pub fn RefineBox(
                     "Tell us what you want instead: lighter, funnier, no horror, something Korean, a series, with Ryan Reynolds, more like Dark…"
                 </label>
                 <div class="refine-row">
-                    <textarea id="refine-text" rows="2" maxlength=refine::MAX_FEEDBACK_CHARS.to_string()
-                        node_ref=area></textarea>
-                    <button type="submit" id="refine-go"
-                        disabled=move || matches!(status.get(), Status::Working(_))>"Refine"</button>
+                    <input type="text" id="refine-text" enterkeyhint="go" autocomplete="off"
+                        maxlength=refine::MAX_FEEDBACK_CHARS.to_string() node_ref=input />
+                    <button type="submit" id="refine-go" disabled=move || refinement.pending()>"Refine"</button>
                 </div>
             </form>
-            {move || match status.get() {
-                Status::Idle => ().into_any(),
-                Status::Invalid(msg) => view! { <p class="muted small" id="refine-status" role="status">{msg}</p> }.into_any(),
-                Status::Working(msg) => view! { <p class="status small" id="refine-status" role="status">{msg}</p> }.into_any(),
-                Status::Done(out) => view! { <OutcomeView out /> }.into_any(),
+            {move || {
+                if let Some(msg) = refinement.invalid.get() {
+                    view! { <p class="muted small" id="refine-status" role="status">{msg}</p> }.into_any()
+                } else if refinement.pending() {
+                    view! { <p class="status small" id="refine-status" role="status">"Refining…"</p> }.into_any()
+                } else if let Some(r) = refinement.current() {
+                    view! { <OutcomeView out=r.outcome /> }.into_any()
+                } else {
+                    ().into_any()
+                }
             }}
         </section>
     }
 }
 
-/// Who answered, what was understood, what changed, and the picks.
+/// Who answered, what was understood, and what changed.
 #[component]
 fn OutcomeView(out: Outcome) -> impl IntoView {
     let (by_text, by_kind) = match &out.by {
@@ -374,22 +535,58 @@ fn OutcomeView(out: Outcome) -> impl IntoView {
         .into_any()
     };
     let changed = format!(
-        "{} new title{}, {} from the list above dropped.",
+        "{} new title{}, {} from the engine's list dropped.",
         out.added,
         if out.added == 1 { "" } else { "s" },
         out.removed
     );
-    let empty = out.picks.is_empty();
     view! {
         <div class="refine-out">
             <p class="small" id="refine-by" data-by=by_kind role="status">{by_text}</p>
             {understood}
             <p class="muted small" id="refine-changed">{changed}</p>
+        </div>
+    }
+}
+
+/// The refined picks, in place of the engine's list: what they answer, what matched
+/// nothing, and a way back to the engine's list.
+#[component]
+pub fn RefinedList(
+    /// The finished refinement.
+    refined: Refined,
+    /// Called with the title id when "More like this" is pressed.
+    on_like: Callback<String>,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let location = use_location();
+    let clear = move |_| {
+        let search = location.search.get_untracked();
+        navigate(
+            &url_with_feedback(&search, None),
+            NavigateOptions::default(),
+        );
+    };
+    let out = refined.outcome;
+    let empty = out.picks.is_empty();
+    let liked = refined.query.liked.clone();
+    view! {
+        <div id="refine-results" class="refined">
+            <p class="small refined-head" id="refined-head">
+                {format!("Refined for “{}”. ", refined.feedback)}
+                <button type="button" class="linkish" id="refine-clear" on:click=clear>"Show the engine's list"</button>
+            </p>
+            {(!out.unmatched.is_empty()).then(|| view! {
+                <ul class="empty" id="refine-unmatched" role="status">
+                    {out.unmatched.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                </ul>
+            })}
             {empty.then(|| view! { <p class="empty" id="refine-empty">"Nothing in the candidates fits all of that. Remove a constraint or loosen the filters."</p> })}
-            <ol class="cards" id="refine-results">
+            <ol class="cards" id="results">
                 {out.picks.into_iter().map(|p| {
                     let rec = Recommendation { index: p.index, score: 0.0, explanation: Default::default() };
-                    view! { <TitleCard rec reasons=p.reasons /> }
+                    let liked = liked.clone();
+                    view! { <TitleCard rec on_like reasons=p.reasons liked /> }
                 }).collect_view()}
             </ol>
         </div>

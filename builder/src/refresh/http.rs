@@ -280,17 +280,16 @@ pub fn redact(text: &str, secrets: &[String]) -> String {
     out
 }
 
+/// What RFC 3986 leaves unencoded in a query value: letters, digits and `-_.~`.
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Percent-encodes everything but unreserved characters (RFC 3986).
 pub fn percent_encode(v: &str) -> String {
-    let mut out = String::new();
-    for b in v.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(v, UNRESERVED).to_string()
 }
 
 #[cfg(test)]
@@ -317,6 +316,12 @@ mod tests {
             "a <url> b <url>"
         );
         assert_eq!(strip_urls("no link"), "no link");
+    }
+
+    #[test]
+    fn percent_encode_keeps_only_unreserved_characters() {
+        assert_eq!(percent_encode("aZ09-_.~"), "aZ09-_.~");
+        assert_eq!(percent_encode("a b/c+d&é"), "a%20b%2Fc%2Bd%26%C3%A9");
     }
 
     #[test]

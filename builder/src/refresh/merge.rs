@@ -10,23 +10,32 @@ use super::{read_opt, Change};
 use crate::datadirs::DataDirs;
 use crate::sources::{jsonl, top10, youtube as yt};
 
+/// Netflix's TSV files: tab-separated, no quoting (a title may hold a `"`), a header row.
+fn tsv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .quoting(false)
+        // Field counts are checked here, to name the line and refuse a truncated file.
+        .flexible(true)
+        .from_reader(bytes)
+}
+
+/// A reader error as `name:line: what`.
+fn tsv_error(name: &str, e: &csv::Error) -> anyhow::Error {
+    let line = e.position().map_or(1, csv::Position::line);
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => anyhow::anyhow!("{name}:{line}: not UTF-8"),
+        _ => anyhow::anyhow!("{name}:{line}: {e}"),
+    }
+}
+
 /// Parsed TSV: rows as column-name-ordered fields.
 fn parse_tsv(name: &str, bytes: &[u8], columns: &[&str]) -> anyhow::Result<Vec<Vec<String>>> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        anyhow::anyhow!("{name}:{line}: not UTF-8")
-    })?;
-    let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
-    let header: Vec<&str> = lines
-        .next()
-        .filter(|h| !h.trim().is_empty())
-        .with_context(|| format!("{name}:1:1: empty file, expected a TSV header"))?
-        .split('\t')
-        .collect();
+    let mut rdr = tsv_reader(bytes);
+    let header = rdr.headers().map_err(|e| tsv_error(name, &e))?.clone();
+    if header.iter().all(|h| h.trim().is_empty()) {
+        bail!("{name}:1:1: empty file, expected a TSV header");
+    }
     let mut pos = Vec::new();
     for c in columns {
         match header.iter().position(|h| h.trim() == *c) {
@@ -35,21 +44,21 @@ fn parse_tsv(name: &str, bytes: &[u8], columns: &[&str]) -> anyhow::Result<Vec<V
         }
     }
     let mut rows = Vec::new();
-    for (n, l) in lines.enumerate() {
-        if l.trim().is_empty() {
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| tsv_error(name, &e))?;
+        if rec.len() == 1 && rec[0].trim().is_empty() {
             continue;
         }
-        let f: Vec<&str> = l.split('\t').collect();
-        if f.len() != header.len() {
+        if rec.len() != header.len() {
             // A truncated download ends in a short row: refuse the whole file.
             bail!(
                 "{name}:{}:1: {} fields, header has {}",
-                n + 2,
-                f.len(),
+                rec.position().map_or(0, csv::Position::line),
+                rec.len(),
                 header.len()
             );
         }
-        rows.push(pos.iter().map(|&i| f[i].to_owned()).collect());
+        rows.push(pos.iter().map(|&i| rec[i].to_owned()).collect());
     }
     if rows.is_empty() {
         bail!("{name}: no data rows");
@@ -122,14 +131,18 @@ fn merge_rows(
     let mut rows: Vec<(Vec<String>, Vec<String>)> =
         by_key.into_values().map(|r| (order_of(&r), r)).collect();
     rows.sort();
-    let mut out = columns.join("\t");
-    out.push('\n');
+    // Fields come from `parse_tsv`, so none holds a tab or a line break: no quoting needed.
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b'\t')
+        .quote_style(csv::QuoteStyle::Never)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    w.write_record(columns)?;
     for (_, r) in rows {
-        out.push_str(&r.join("\t"));
-        out.push('\n');
+        w.write_record(&r)?;
     }
     Ok(Merged {
-        bytes: out.into_bytes(),
+        bytes: w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
         added,
         updated,
     })
@@ -288,7 +301,33 @@ pub fn youtube(data: &DataDirs, rows: Vec<StatsRow>) -> anyhow::Result<Change> {
 
 #[cfg(test)]
 mod tests {
-    use super::merge_rows;
+    use super::{merge_rows, parse_tsv};
+
+    #[test]
+    fn tsv_keeps_quotes_and_names_the_short_line() {
+        let cols = ["week", "title"];
+        let text = b"week\ttitle\trank\r\n2026-07-19\t\"Weird\" Al\t1\r\n\r\n2026-07-19\tB\t2\n";
+        let rows = parse_tsv("t.tsv", text, &cols).unwrap();
+        assert_eq!(rows[0], ["2026-07-19", "\"Weird\" Al"]);
+        assert_eq!(rows.len(), 2);
+        // Written back unquoted, as read.
+        let m = merge_rows(&cols, &["week", "title"], &["week"], Vec::new(), rows).unwrap();
+        let out = String::from_utf8(m.bytes).unwrap();
+        assert_eq!(
+            out,
+            "week\ttitle\n2026-07-19\t\"Weird\" Al\n2026-07-19\tB\n"
+        );
+        let err = parse_tsv("t.tsv", b"week\ttitle\n2026\tA\n2026", &cols)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "t.tsv:3:1: 1 fields, header has 2");
+        let err = parse_tsv("t.tsv", b"week\ttitle\n2026\t\xff\n", &cols)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "t.tsv:2: not UTF-8");
+        let err = parse_tsv("t.tsv", b"", &cols).unwrap_err().to_string();
+        assert!(err.contains("empty file"), "{err}");
+    }
 
     fn rows(r: &[&[&str]]) -> Vec<Vec<String>> {
         r.iter()

@@ -44,6 +44,8 @@ pub struct EngagementRow {
     pub line: u64,
     /// Title as Netflix prints it, without the original after ` // `.
     pub title: String,
+    /// The original-language title Netflix prints after ` // `, if any.
+    pub original: Option<String>,
     /// Film or series; `None` in the single-sheet 2023 Jan–Jun report.
     pub kind: Option<Kind>,
     /// Release date `YYYY-MM-DD`, when given (Netflix leaves titles before 2010 undated).
@@ -260,37 +262,7 @@ fn read_xlsx_inner(
         if single && kind.is_some() {
             continue;
         }
-        // `worksheet_range` allocates every cell from the first used one to the last: a
-        // hostile cell reference far down the sheet would ask for terabytes (the fuzzer's
-        // xlsx target found it). Stream the cells first and refuse an implausible extent.
-        let (mut max_row, mut max_col) = (0u32, 0u32);
-        {
-            let mut cells = wb.worksheet_cells_reader(&sheet).map_err(|e| {
-                FatalError::new(path, 1, 1, format!("sheet {sheet:?}: cannot be read: {e}"))
-            })?;
-            while let Some(cell) = cells.next_cell().map_err(|e| {
-                FatalError::new(path, 1, 1, format!("sheet {sheet:?}: cannot be read: {e}"))
-            })? {
-                let (r, c) = cell.get_position();
-                max_row = max_row.max(r);
-                max_col = max_col.max(c);
-            }
-        }
-        if max_row > MAX_SHEET_ROWS || max_col > MAX_SHEET_COLUMNS {
-            return Err(FatalError::new(
-                path,
-                u64::from(max_row) + 1,
-                u64::from(max_col) + 1,
-                format!(
-                    "sheet {sheet:?}: a cell at row {} column {} is beyond any engagement report (at most {MAX_SHEET_ROWS} rows, {MAX_SHEET_COLUMNS} columns)",
-                    u64::from(max_row) + 1,
-                    u64::from(max_col) + 1
-                ),
-            ));
-        }
-        let range = wb.worksheet_range(&sheet).map_err(|e| {
-            FatalError::new(path, 1, 1, format!("sheet {sheet:?}: cannot be read: {e}"))
-        })?;
+        let range = read_sheet(&mut wb, path, &sheet)?;
         // Rows of a range are counted from its first used cell.
         let (row0, col0) = range.start().unwrap_or((0, 0));
         let mut rows = range.rows().enumerate();
@@ -326,13 +298,14 @@ fn read_xlsx_inner(
             let parsed = (|| -> Result<EngagementRow, RowError> {
                 let raw = cell_text(get(Some(c_title)))
                     .ok_or_else(|| RowError::col("Title", "empty title"))?;
-                let (title, _) = split_original(&raw);
+                let (title, original) = split_original(&raw);
                 let hours = cell_count(get(Some(c_hours)), "Hours Viewed")?
                     .ok_or_else(|| RowError::col("Hours Viewed", "empty"))?;
                 Ok(EngagementRow {
                     period: period.clone(),
                     line,
                     title: title.to_owned(),
+                    original: original.map(str::to_owned),
                     kind,
                     release_date: cell_date(get(c_date))?,
                     hours,
@@ -363,6 +336,48 @@ fn read_xlsx_inner(
     Ok(out)
 }
 
+/// Reads one sheet's used cells in one pass, as `worksheet_range` would (empty cells
+/// dropped, the range from the first used cell to the last). `worksheet_range` itself
+/// would allocate every cell of that extent before this could check it: a hostile cell
+/// reference far down the sheet would ask for terabytes (the fuzzer's xlsx target found
+/// it), so an implausible extent is refused before the range is made.
+fn read_sheet(
+    wb: &mut Xlsx<Cursor<Vec<u8>>>,
+    path: &Path,
+    sheet: &str,
+) -> Result<calamine::Range<Data>, FatalError> {
+    let unreadable = |e: calamine::XlsxError| {
+        FatalError::new(path, 1, 1, format!("sheet {sheet:?}: cannot be read: {e}"))
+    };
+    let (mut max_row, mut max_col) = (0u32, 0u32);
+    let mut used = Vec::new();
+    let mut cells = wb.worksheet_cells_reader(sheet).map_err(unreadable)?;
+    while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+        let (r, c) = cell.get_position();
+        max_row = max_row.max(r);
+        max_col = max_col.max(c);
+        if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+            used.push(calamine::Cell::new(
+                (r, c),
+                Data::from(cell.get_value().clone()),
+            ));
+        }
+    }
+    if max_row > MAX_SHEET_ROWS || max_col > MAX_SHEET_COLUMNS {
+        return Err(FatalError::new(
+            path,
+            u64::from(max_row) + 1,
+            u64::from(max_col) + 1,
+            format!(
+                "sheet {sheet:?}: a cell at row {} column {} is beyond any engagement report (at most {MAX_SHEET_ROWS} rows, {MAX_SHEET_COLUMNS} columns)",
+                u64::from(max_row) + 1,
+                u64::from(max_col) + 1
+            ),
+        ));
+    }
+    Ok(calamine::Range::from_sparse(used))
+}
+
 /// Reads the derived 2026 Jan–Jun table: its engagement rows and its TMDB matches.
 pub fn read_derived(
     path: &Path,
@@ -390,7 +405,7 @@ pub fn read_derived(
         let raw = row
             .opt_str("title")?
             .ok_or_else(|| RowError::col("title", "empty title"))?;
-        let (title, _) = split_original(raw);
+        let (title, original) = split_original(raw);
         let kind = super::tmdb::content_kind(row.str("content_type")?)?;
         let release_date = match row.opt_str("release_date")? {
             None => None,
@@ -411,6 +426,7 @@ pub fn read_derived(
             period: DERIVED_PERIOD.to_owned(),
             line: row.line,
             title: title.to_owned(),
+            original: original.map(str::to_owned),
             kind: Some(kind),
             release_date,
             hours: count(hours, "hours_viewed")?,

@@ -5,9 +5,7 @@
 //! numbers are pandas floats (`588100.0`); the 2023 credits file renamed its header to
 //! `id,title_id,...` where the original is `person_id,id,...`.
 
-// FxHash: these maps are keyed by short strings from trusted files, where SipHash's
-// DoS resistance buys nothing and costs ~5% of the build.
-use rustc_hash::FxHashMap as HashMap;
+use crate::HashMap;
 use std::path::Path;
 
 use crate::datadirs::DataDirs;
@@ -150,7 +148,7 @@ pub fn read(
     // Exact repeats (same title, person, character and role) are duplicate rows; the same
     // person in two roles or playing two characters is normal and listed once per role.
     let mut seen: HashMap<(usize, String, String, String), u64> = HashMap::default();
-    let mut listed: rustc_hash::FxHashSet<(usize, bool, String)> = Default::default();
+    let mut listed: crate::HashSet<(usize, bool, String)> = Default::default();
     read_table(&cpath, &spec, &mut clog, |row| {
         let tid = row.str(title_col)?.trim();
         let &i = by_id

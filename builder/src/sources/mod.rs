@@ -448,4 +448,7 @@ pub struct CatalogRecord {
     pub tmdb_popularity: Option<f32>,
     /// TMDB rating 0–10.
     pub tmdb_score: Option<f32>,
+    /// The title in its original language, when the source gives one other than `title`
+    /// (evidence for merging one work listed under two names).
+    pub original_title: Option<String>,
 }

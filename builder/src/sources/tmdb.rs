@@ -128,6 +128,13 @@ pub fn read_movies(path: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord
                 .map(|r| r.round() as u16),
             tmdb_popularity: popularity.filter(|p| p.is_finite() && *p >= 0.0),
             tmdb_score: score.filter(|_| votes.is_some_and(|v| v > 0)),
+            // Optional: older copies of the file lack the column, and it is only evidence.
+            original_title: row
+                .opt_str("original_title")
+                .ok()
+                .flatten()
+                .filter(|o| *o != title)
+                .map(str::to_owned),
             ..CatalogRecord::default()
         });
         Ok(())

@@ -5,9 +5,7 @@
 //! `season_title` is the literal `N/A` when there is none; `runtime` and `weekly_views` are
 //! empty before week 2023-06-18; the country lists use the categories `Films`/`TV`.
 
-// FxHash: these maps are keyed by short strings from trusted files, where SipHash's
-// DoS resistance buys nothing and costs ~5% of the build.
-use rustc_hash::FxHashMap as HashMap;
+use crate::HashMap;
 use std::path::Path;
 
 use engine::trends::Category;

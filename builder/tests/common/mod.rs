@@ -6,6 +6,56 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use builder::datadirs::DataDirs;
+use builder::recommend::RecommendArgs;
+use engine::bundle::Body;
+use engine::{Bundle, Catalog};
+
+/// Runs `app` on a loopback port from a background thread; returns its base URL.
+pub fn serve_router(app: axum::Router) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(l, app).await.unwrap();
+        });
+    });
+    format!("http://{addr}")
+}
+
+#[derive(clap::Parser)]
+struct RecommendCli {
+    #[command(flatten)]
+    args: RecommendArgs,
+}
+
+/// `builder recommend --bundle BUNDLE EXTRA...` as the CLI parses it.
+pub fn recommend_args(bundle: &Path, extra: &[&str]) -> RecommendArgs {
+    let mut argv = vec!["recommend", "--bundle", bundle.to_str().unwrap_or_default()];
+    argv.extend_from_slice(extra);
+    <RecommendCli as clap::Parser>::parse_from(argv).args
+}
+
+/// A bundle of `catalog` alone (no trends), dated like a build of week 2026-07-19.
+pub fn catalog_bundle(catalog: Catalog) -> Bundle {
+    let body = Body {
+        catalog,
+        ..Body::default()
+    };
+    Bundle::new(body, "2026-07-21T00:00:00Z", "2026-07-19", "test")
+}
+
+/// Writes `bundle` as `dir/bundle.bin`; returns its path.
+pub fn write_bundle(dir: &Path, bundle: &Bundle) -> PathBuf {
+    let path = dir.join("bundle.bin");
+    std::fs::write(&path, bundle.encode().expect("encode")).expect("write bundle");
+    path
+}
 
 /// The read-only snapshot: `$WTW_DATA`, else `../shared/data` beside the checkout.
 pub fn snapshot() -> PathBuf {

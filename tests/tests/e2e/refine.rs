@@ -114,3 +114,103 @@ async fn refine_with_a_stalling_llm_answers_on_device_and_says_why() -> anyhow::
     c.close().await?;
     Ok(())
 }
+
+/// Production countries of the titles with these ids, from the served bundle.
+fn countries_of(bundle: &engine::Bundle, ids: &[String]) -> Vec<Vec<String>> {
+    let cat = &bundle.body.catalog;
+    ids.iter()
+        .map(|id| {
+            cat.index_of(id)
+                .map(|i| {
+                    cat.titles[i]
+                        .countries
+                        .iter()
+                        .map(|&c| cat.countries[c as usize].clone())
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and chromedriver: run `make test`"]
+async fn refine_replaces_the_list_keeps_it_in_the_url_and_says_what_matched_nothing(
+) -> anyhow::Result<()> {
+    let dist = workspace_root().join("dist");
+    let bundle = served_bundle()?;
+    let driver = Driver::start().await?;
+    let site = serve(&dist).await?;
+    let c = driver.browser(1280, 1000).await?;
+    open(&c, &format!("http://{site}/?like=tt4574334")).await?;
+    wait_results(&c, 10).await?;
+    let before = result_ids(&c).await?;
+
+    // Enter submits; the refined list takes the place of the engine's list.
+    let field = c.find(Locator::Css("#refine-text")).await?;
+    field
+        .send_keys(&format!(
+            "something lighter, no horror, Korean{}",
+            char::from(Key::Enter)
+        ))
+        .await?;
+    wait_js(
+        &c,
+        "return document.querySelector('#refine-results #results li.card');",
+        15,
+    )
+    .await?;
+    let by = wait_text(&c, "#refine-by", 5).await?;
+    assert!(by.contains("on this device"), "{by}");
+    assert_eq!(
+        js(&c, "return document.querySelectorAll('ol.cards').length;").await?,
+        json!(1),
+        "one list on screen, not a second one below"
+    );
+    let refined = result_ids(&c).await?;
+    assert!(!refined.is_empty());
+    assert_ne!(refined, before);
+    let countries = countries_of(&bundle, &refined);
+    assert!(
+        countries.iter().all(|cs| cs.iter().any(|c| c == "KR")),
+        "every pick is Korean: {countries:?}"
+    );
+
+    // The share URL carries it; opening it again re-applies it on device.
+    let url = js(&c, "return location.href;").await?;
+    let url = url.as_str().unwrap_or_default().to_string();
+    assert!(url.contains("refine=something"), "{url}");
+    c.refresh().await?;
+    wait_js(
+        &c,
+        "return document.querySelector('#refine-results #results li.card');",
+        30,
+    )
+    .await?;
+    assert_eq!(result_ids(&c).await?, refined, "the link restores the list");
+    let by = wait_text(&c, "#refine-by", 5).await?;
+    assert!(by.contains("came with the link"), "{by}");
+    let value = js(&c, "return document.querySelector('#refine-text').value;").await?;
+    assert_eq!(value, json!("something lighter, no horror, Korean"));
+    screenshot(&c, "refine-replaces-list").await?;
+
+    // "Show the engine's list" goes back to it.
+    c.find(Locator::Css("#refine-clear")).await?.click().await?;
+    wait_js(&c, "return !document.querySelector('#refine-results') && document.querySelectorAll('#results li.card').length;", 10).await?;
+    assert_eq!(result_ids(&c).await?, before);
+
+    // A constraint nothing in the catalog meets under the filters is said plainly; the
+    // rest still applies.
+    open(&c, &format!("http://{site}/?like=tt4574334&from=2021")).await?;
+    wait_results(&c, 10).await?;
+    let (by, text) = refine(&c, "Korean, from the nineties").await?;
+    assert_eq!(by, "on-device", "{text}");
+    let unmatched = wait_text(&c, "#refine-unmatched", 5).await?;
+    assert!(
+        unmatched.contains("No titles released 1990–1999"),
+        "{unmatched}"
+    );
+    assert!(page_errors(&c).await?.is_empty());
+    c.close().await?;
+    Ok(())
+}

@@ -1,7 +1,9 @@
-//! A fake Gemini on loopback that speaks the real `generateContent` REST format, plus
-//! helpers to start the proxy against it.
-
-#![allow(dead_code)]
+//! The one fake Gemini: a `generateContent` stand-in on loopback that speaks Gemini's REST
+//! format (the request's user turn is the JSON the proxy sends; the answer is
+//! `candidates[0].content.parts[].text` holding `{"picks": [...]}`), with scripted replies.
+//! Used by the proxy's tests, the browser tests and the load example
+//! (`cargo run -p proxy --example fake_gemini`). Only compiled with
+//! the `test-util` feature.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -33,28 +35,57 @@ pub enum Reply {
     /// Thinking used up the output limit: `finishReason: MAX_TOKENS`, a thought part and a
     /// JSON answer cut off mid-way.
     Truncated,
+    /// Picks the request's first `n` candidates at once (the load test's upstream).
+    First(usize),
+    /// Picks the request's last `n` candidates, last first, with an invented id second: the
+    /// picks differ from the engine's top, and one must be dropped.
+    LastAndInvented(usize),
 }
 
 /// What the fake received.
 #[derive(Debug, Clone)]
 pub struct Seen {
+    /// Request path (`/v1beta/models/...:generateContent`).
     pub path: String,
+    /// Query string, if any (the key must never be in it).
     pub query: Option<String>,
+    /// The `x-goog-api-key` header.
     pub key: Option<String>,
+    /// The JSON body (`null` when it was not JSON).
     pub body: Value,
 }
 
 /// Fake state: scripted replies (the last one repeats) and requests seen.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Fake {
+    /// Replies still to give; the last one is given for every later request.
     pub replies: Mutex<VecDeque<Reply>>,
+    /// Every request received, in order.
     pub seen: Mutex<Vec<Seen>>,
 }
 
 impl Fake {
+    /// The requests received so far.
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().map(|s| s.clone()).unwrap_or_default()
     }
+
+    /// The candidates of the `n`th request received, as the proxy sent them.
+    pub fn candidates(&self, n: usize) -> Vec<Value> {
+        self.seen()
+            .get(n)
+            .map(|s| request_candidates(&s.body))
+            .unwrap_or_default()
+    }
+}
+
+/// The candidates in a `generateContent` request the proxy sent (its user turn is JSON).
+pub fn request_candidates(req: &Value) -> Vec<Value> {
+    req.pointer("/contents/0/parts/0/text")
+        .and_then(Value::as_str)
+        .and_then(|t| serde_json::from_str::<Value>(t).ok())
+        .and_then(|u| u.get("candidates").and_then(Value::as_array).cloned())
+        .unwrap_or_default()
 }
 
 /// A `generateContent` success whose answer text is `{"picks": [...]}`.
@@ -138,6 +169,7 @@ async fn handle(State(fake): State<Arc<Fake>>, req: Request) -> Response {
         .await
         .unwrap_or_default();
     let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let cands = request_candidates(&body);
     if let Ok(mut s) = fake.seen.lock() {
         s.push(Seen {
             path,
@@ -146,15 +178,13 @@ async fn handle(State(fake): State<Arc<Fake>>, req: Request) -> Response {
             body,
         });
     }
-    let reply = {
-        let mut r = fake.replies.lock().expect("fake lock");
-        if r.len() > 1 {
-            r.pop_front()
-        } else {
-            r.front().cloned()
-        }
+    let reply = match fake.replies.lock() {
+        Ok(mut r) if r.len() > 1 => r.pop_front(),
+        Ok(r) => r.front().cloned(),
+        Err(_) => None,
     };
     let reply = reply.unwrap_or_else(|| Reply::Json(200, answer(&[("c1", "default")])));
+    let id = |c: &Value| c["id"].as_str().unwrap_or_default().to_string();
     match reply {
         Reply::Json(status, v) => (
             StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
@@ -175,31 +205,79 @@ async fn handle(State(fake): State<Arc<Fake>>, req: Request) -> Response {
         }
         Reply::Thinking(picks) => axum::Json(thinking_answer(&picks)).into_response(),
         Reply::Truncated => axum::Json(truncated_answer()).into_response(),
+        Reply::First(n) => {
+            let picks: Vec<(String, String)> = cands
+                .iter()
+                .take(n)
+                .map(|c| (id(c), "Fits the request.".to_string()))
+                .collect();
+            axum::Json(owned_answer(&picks)).into_response()
+        }
+        Reply::LastAndInvented(n) => {
+            let mut picks: Vec<(String, String)> = cands
+                .iter()
+                .rev()
+                .take(n)
+                .map(|c| {
+                    let title = c["title"].as_str().unwrap_or("?");
+                    (id(c), format!("A lighter pick than your list: {title}."))
+                })
+                .collect();
+            picks.insert(
+                1.min(picks.len()),
+                ("tt0000000-invented".into(), "Invented.".into()),
+            );
+            axum::Json(owned_answer(&picks)).into_response()
+        }
     }
 }
 
-/// Starts the fake with scripted replies.
-pub async fn start_fake(replies: Vec<Reply>) -> (SocketAddr, Arc<Fake>) {
+fn owned_answer(picks: &[(String, String)]) -> Value {
+    let picks: Vec<(&str, &str)> = picks
+        .iter()
+        .map(|(i, r)| (i.as_str(), r.as_str()))
+        .collect();
+    answer(&picks)
+}
+
+/// Starts the fake on `listener` with scripted replies.
+pub fn start_on(
+    listener: tokio::net::TcpListener,
+    replies: Vec<Reply>,
+) -> std::io::Result<(SocketAddr, Arc<Fake>)> {
     let fake = Arc::new(Fake {
         replies: Mutex::new(replies.into()),
         seen: Mutex::new(Vec::new()),
     });
     let app = Router::new().fallback(handle).with_state(fake.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind fake");
-    let addr = listener.local_addr().expect("fake addr");
+    let addr = listener.local_addr()?;
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    (addr, fake)
+    Ok((addr, fake))
+}
+
+/// Starts the fake with scripted replies on a free loopback port.
+pub async fn start(replies: Vec<Reply>) -> std::io::Result<(SocketAddr, Arc<Fake>)> {
+    start_on(tokio::net::TcpListener::bind("127.0.0.1:0").await?, replies)
+}
+
+/// [`start`] for tests that cannot go on without it.
+///
+/// # Panics
+/// When no loopback port can be bound.
+#[allow(clippy::expect_used)]
+pub async fn start_fake(replies: Vec<Reply>) -> (SocketAddr, Arc<Fake>) {
+    start(replies)
+        .await
+        .expect("bind the fake Gemini on loopback")
 }
 
 /// Proxy config pointed at the fake, with the test key, quick timeouts and a generous
 /// rate limit.
-pub fn config(fake: SocketAddr) -> proxy::Config {
-    let mut c = proxy::Config::for_site(std::env::temp_dir().join("no-such-site"));
-    c.gemini_api_key = Some(proxy::ApiKey::new(KEY));
+pub fn config(fake: SocketAddr) -> crate::Config {
+    let mut c = crate::Config::for_site(std::env::temp_dir().join("no-such-site"));
+    c.gemini_api_key = Some(crate::ApiKey::new(KEY));
     c.gemini_model = "gemini-test".into();
     c.gemini_base_url = format!("http://{fake}");
     c.upstream_timeout_ms = 500;
@@ -210,14 +288,18 @@ pub fn config(fake: SocketAddr) -> proxy::Config {
 }
 
 /// Starts the proxy with `config` on loopback.
-pub async fn start_proxy(config: &proxy::Config) -> SocketAddr {
+///
+/// # Panics
+/// When no loopback port can be bound.
+#[allow(clippy::expect_used)]
+pub async fn start_proxy(config: &crate::Config) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind proxy");
     let addr = listener.local_addr().expect("proxy addr");
     let config = config.clone();
     tokio::spawn(async move {
-        let _ = proxy::serve(listener, &config, std::future::pending()).await;
+        let _ = crate::serve(listener, &config, std::future::pending()).await;
     });
     addr
 }
