@@ -4,8 +4,8 @@
 //! recommendations needs: the catalog's fields, the description terms already stemmed, the
 //! people credited more than once, the Top 10 summary per title, trailers, report and
 //! metrics. `details.bin` holds what only the title, trends and refine views read: the
-//! description text, source ids, people with a single credit, the weekly Top 10 rows and
-//! the per-country runs. The app shows recommendations from the core and fetches the
+//! description text, source ids, people with a single credit, TMDB poster paths, the
+//! weekly Top 10 rows and the per-country runs. The app shows recommendations from the core and fetches the
 //! details afterwards; the description text alone is as large as the rest of the core.
 //!
 //! Layout of each file, chosen so a reader can refuse a foreign or newer file before

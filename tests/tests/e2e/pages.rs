@@ -457,3 +457,93 @@ async fn trend_charts_join_weeks_and_dot_short_runs() -> anyhow::Result<()> {
     c.close().await?;
     Ok(())
 }
+
+#[tokio::test]
+#[ignore = "needs dist/ and chromedriver: run `make test`"]
+async fn cards_show_tmdb_posters_and_keep_the_tile_when_they_fail() -> anyhow::Result<()> {
+    let addr = serve(&workspace_root().join("dist")).await?;
+    let driver = Driver::start().await?;
+    let c = driver.browser(1280, 1000).await?;
+    open(&c, &format!("http://{addr}/")).await?;
+    // A TMDB film and a series: results of both kinds, films with posters, series without.
+    pick_by_keyboard(&c, "red notice", "Red Notice").await?;
+    pick_by_keyboard(&c, "stranger things", "Stranger Things").await?;
+    wait_results(&c, 30).await?;
+    // Posters come with the details file, after the first results.
+    let first = wait_js(
+        &c,
+        "const i = document.querySelector('#results li.card .poster img'); return i && i.closest('li.card').dataset.id;",
+        30,
+    )
+    .await?;
+    let id = first.as_str().context("card id")?.to_owned();
+    let attrs = js(
+        &c,
+        &format!(
+            "const i = document.querySelector('#results li.card[data-id=\"{id}\"] .poster img');
+             return [i.getAttribute('src'), i.getAttribute('loading'), i.getAttribute('decoding'),
+                     i.getAttribute('referrerpolicy'), i.getAttribute('alt'), i.getAttribute('width'),
+                     i.getAttribute('height')];"
+        ),
+    )
+    .await?;
+    let a: Vec<String> = serde_json::from_value(attrs)?;
+    assert!(
+        a[0].starts_with("https://image.tmdb.org/t/p/w185/") && a[0].ends_with(".jpg"),
+        "{a:?}"
+    );
+    assert_eq!(
+        &a[1..],
+        ["lazy", "async", "no-referrer", "", "44", "64"],
+        "{a:?}"
+    );
+    // No internet here: once the card is in view the image fails and is removed, leaving
+    // the drawn tile, the same size, and no broken-image icon.
+    js(
+        &c,
+        &format!("document.querySelector('#results li.card[data-id=\"{id}\"]').scrollIntoView({{block: 'center'}}); return true;"),
+    )
+    .await?;
+    wait_js(
+        &c,
+        &format!(
+            "return !document.querySelector('#results li.card[data-id=\"{id}\"] .poster img');"
+        ),
+        30,
+    )
+    .await
+    .context("the failed poster is still in the card")?;
+    let tile = js(
+        &c,
+        &format!(
+            "const p = document.querySelector('#results li.card[data-id=\"{id}\"] .poster');
+             const r = p.getBoundingClientRect();
+             return [r.width, r.height, p.textContent.trim().length, getComputedStyle(p).display];"
+        ),
+    )
+    .await?;
+    assert_eq!(tile[0], json!(44.0), "{tile}");
+    assert_eq!(tile[1], json!(64.0), "{tile}");
+    assert_eq!(tile[2], json!(1), "the tile's initial shows: {tile}");
+    assert_ne!(tile[3], json!("none"), "{tile}");
+    let broken = js(
+        &c,
+        "return Array.from(document.querySelectorAll('#results img')).filter(i => i.complete && i.naturalWidth === 0 && i.getClientRects().length > 0).length;",
+    )
+    .await?;
+    assert_eq!(broken, json!(0), "no broken image is visible");
+    // A series has no TMDB film record: no img at all.
+    let series = js(
+        &c,
+        "const s = Array.from(document.querySelectorAll('#results li.card[data-kind=\"Series\"]')); return [s.length, s.filter(e => e.querySelector('img')).length];",
+    )
+    .await?;
+    assert!(
+        series[0].as_u64().unwrap_or(0) > 0,
+        "no series card: {series}"
+    );
+    assert_eq!(series[1], json!(0), "{series}");
+    assert!(page_errors(&c).await?.is_empty());
+    c.close().await?;
+    Ok(())
+}
