@@ -1,6 +1,9 @@
 //! Talking to the network: the bundle download, with progress, and the details file.
 
+use std::time::Duration;
+
 use js_sys::{Promise, Reflect, Uint8Array};
+use leptos::prelude::{request_animation_frame, set_timeout};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -94,9 +97,12 @@ pub fn js_text(v: &JsValue) -> String {
 /// Resolves after the browser had a chance to paint (a zero-delay timer).
 pub async fn next_frame() {
     let p = Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        }
+        set_timeout(
+            move || {
+                let _ = resolve.call0(&JsValue::NULL);
+            },
+            Duration::ZERO,
+        );
     });
     let _ = JsFuture::from(p).await;
 }
@@ -105,12 +111,14 @@ pub async fn next_frame() {
 /// animation frame callback runs after that frame's paint).
 pub async fn after_paint() {
     let p = Promise::new(&mut |resolve, _| {
-        let Some(w) = web_sys::window() else { return };
-        let w2 = w.clone();
-        let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
-            let _ = w2.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    let _ = resolve.call0(&JsValue::NULL);
+                },
+                Duration::ZERO,
+            );
         });
-        let _ = w.request_animation_frame(cb.unchecked_ref());
     });
     let _ = JsFuture::from(p).await;
 }

@@ -194,10 +194,34 @@ fn resolver(data: &AppData) -> Rc<Resolver> {
     })
 }
 
-/// Builds the resolver ahead of a file being chosen (the viewer reaches for the file
-/// input): it indexes every title name, which is a visible share of an import's time.
+thread_local! {
+    /// Whether the import code has run once in this page (see [`warm`]).
+    static WARMED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Rows of the warm-up import: enough for the browser to compile and optimise the reader
+/// and resolver, a few milliseconds.
+const WARM_ROWS: usize = 400;
+
+/// Prepares an import ahead of a file being chosen (the viewer reaches for the file
+/// input): builds the resolver (it indexes every title name) and imports a small export
+/// written from catalog titles once, so the browser has compiled the reader and resolver
+/// before the viewer's file arrives (the first run of wasm code is several times slower
+/// than later ones).
 fn warm(data: &AppData) {
-    let _ = resolver(data);
+    let resolver = resolver(data);
+    if WARMED.with(|w| w.replace(true)) {
+        return;
+    }
+    let t0 = crate::api::now_ms();
+    let csv = crate::pages::bench::synthetic_history(data.catalog(), WARM_ROWS);
+    if let Ok(import) = Import::new(csv.as_bytes(), None, &resolver) {
+        std::hint::black_box((
+            import.summary(None, MAX_UNMATCHED),
+            profile::watched(&import, None),
+        ));
+    }
+    set_global("__historyWarmMs", crate::api::now_ms() - t0);
 }
 
 /// Sets a number on `window`, read back by the browser tests for BENCHMARKS.md.

@@ -4,6 +4,7 @@
 //! Every page keeps its state in the URL (path and query string), so a link reproduces
 //! what the user saw and back/forward work.
 
+pub mod advice;
 pub mod api;
 pub mod components;
 pub mod history;
@@ -18,7 +19,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::state::{AppData, LastDiscover, Seen};
+use crate::state::{AppData, HistoryEdits, LastDiscover, Seen};
 
 /// Where the bundle is in the app's lifecycle.
 #[derive(Clone)]
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
     let state = RwSignal::new(LoadState::Loading(0, None));
     provide_context(Seen::load());
     provide_context(LastDiscover::load());
+    provide_context(HistoryEdits::new());
     let history = history::HistoryCtx::new();
     provide_context(history);
     leptos::task::spawn_local(async move {

@@ -137,8 +137,8 @@ impl AppData {
         }
     }
 
-    /// Builds the search index now if it is not built yet (called when the browser is idle
-    /// after the first render, so the first keystroke does not wait for it).
+    /// Builds the search index now if it is not built yet (called once the first page has
+    /// been painted, so the first keystroke does not wait for it).
     pub fn warm_search(&self) {
         let _ = self.search();
     }
@@ -193,9 +193,9 @@ impl Seen {
         });
         let mut ids: Vec<String> = self.0.get_untracked().into_iter().collect();
         ids.sort();
-        if let (Some(st), Ok(json)) = (storage(), serde_json::to_string(&ids)) {
+        if let (Some(store), Ok(json)) = (storage(), serde_json::to_string(&ids)) {
             // Storage may be full or disabled: the toggle still works for this session.
-            let _ = st.set_item(SEEN_KEY, &json);
+            let _ = store.set_item(SEEN_KEY, &json);
         }
     }
 
@@ -233,9 +233,9 @@ impl LastDiscover {
         if self.0.get_untracked() != query {
             self.0.set(query.to_owned());
         }
-        if let Some(st) = storage() {
+        if let Some(store) = storage() {
             // Storage may be full or disabled: the state still lives in the URL.
-            let _ = st.set_item(DISCOVER_KEY, query);
+            let _ = store.set_item(DISCOVER_KEY, query);
         }
     }
 
@@ -244,5 +244,72 @@ impl LastDiscover {
         storage()
             .and_then(|s| s.get_item(DISCOVER_KEY).ok().flatten())
             .is_some()
+    }
+}
+
+/// The viewer's changes to the likes an imported viewing history contributes: titles
+/// removed from the profile, or turned into dislikes. Kept for this session only, like
+/// the history itself unless remembered; a share link never carries them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Edits {
+    /// Which imported file they apply to (the loaded history's address): another file
+    /// starts with no edits.
+    pub file: usize,
+    /// Watched titles taken out of the profile (still watched, so still hidden).
+    pub removed: Vec<usize>,
+    /// Watched titles marked disliked: results like them are pushed down.
+    pub disliked: Vec<usize>,
+}
+
+impl Edits {
+    /// Whether nothing was changed.
+    pub fn is_empty(&self) -> bool {
+        self.removed.is_empty() && self.disliked.is_empty()
+    }
+
+    /// Whether a watched title no longer counts as a like.
+    pub fn drops(&self, title: usize) -> bool {
+        self.removed.contains(&title) || self.disliked.contains(&title)
+    }
+}
+
+/// The edits of the history likes, provided at the app's root.
+#[derive(Clone, Copy)]
+pub struct HistoryEdits(pub RwSignal<Edits>);
+
+impl HistoryEdits {
+    /// Empty edits.
+    pub fn new() -> HistoryEdits {
+        HistoryEdits(RwSignal::new(Edits::default()))
+    }
+
+    /// The edits for the history loaded at `file` (tracked); none for another file.
+    pub fn for_file(&self, file: usize) -> Edits {
+        self.0.with(|e| {
+            if e.file == file {
+                e.clone()
+            } else {
+                Edits::default()
+            }
+        })
+    }
+
+    /// Changes the edits for the history at `file`, starting afresh for a new file.
+    pub fn update(&self, file: usize, f: impl FnOnce(&mut Edits)) {
+        self.0.update(|e| {
+            if e.file != file {
+                *e = Edits {
+                    file,
+                    ..Edits::default()
+                };
+            }
+            f(e);
+        });
+    }
+}
+
+impl Default for HistoryEdits {
+    fn default() -> Self {
+        HistoryEdits::new()
     }
 }

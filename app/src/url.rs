@@ -152,10 +152,11 @@ impl DiscoverState {
         }
     }
 
-    /// The query string (with a leading `?`, or empty for the default state).
-    pub fn to_query(&self) -> String {
+    /// The parameters that differ from the default state, in a fixed order (lists
+    /// comma-separated, values not yet encoded).
+    pub fn to_params(&self) -> Vec<(&'static str, String)> {
         let d = DiscoverState::default();
-        let mut parts: Vec<(&str, String)> = Vec::new();
+        let mut parts: Vec<(&'static str, String)> = Vec::new();
         let join = |v: &[String]| v.join(",");
         if !self.liked.is_empty() {
             parts.push(("like", join(&self.liked)));
@@ -203,7 +204,13 @@ impl DiscoverState {
         if self.hide_seen {
             parts.push(("hide", "1".into()));
         }
-        query_string(&parts)
+        parts
+    }
+
+    /// The query string (with a leading `?`, or empty for the default state), encoded by
+    /// the router. Browser only: the router encodes through JavaScript.
+    pub fn to_query(&self) -> String {
+        query_string(self.to_params())
     }
 
     /// The engine query for this state; ids and names the bundle does not know are dropped.
@@ -252,52 +259,91 @@ impl DiscoverState {
     }
 }
 
-/// Builds `?a=b&c=d` with values percent-encoded (empty string for no parts).
-pub fn query_string(parts: &[(&str, String)]) -> String {
-    if parts.is_empty() {
-        return String::new();
+/// `?a=b&c=d` through the router's [`ParamsMap`] (empty for no parts), so the app writes
+/// query strings the way the router reads them. Browser only, like the router's encoder.
+pub fn query_string<K: Into<std::borrow::Cow<'static, str>>>(
+    parts: impl IntoIterator<Item = (K, String)>,
+) -> String {
+    let mut map = ParamsMap::new();
+    for (k, v) in parts {
+        // `insert` decodes its value (it is meant for raw URL text): encode first so a
+        // value holding `%` comes back unchanged.
+        map.insert(k, leptos_router::location::Url::escape(&v));
     }
-    let body: Vec<String> = parts
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect();
-    format!("?{}", body.join("&"))
+    map.to_query_string()
 }
 
-/// Percent-encodes everything except unreserved characters and the comma (list separator).
+/// Characters kept as they are in a path segment or a query value: the unreserved ones.
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes a path segment or an outside link's value (everything but unreserved
+/// characters).
 pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, COMPONENT).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn encode_keeps_lists_and_escapes_the_rest() {
-        assert_eq!(encode("tt1,tt2"), "tt1,tt2");
-        assert_eq!(encode("sci fi&x"), "sci%20fi%26x");
-        assert_eq!(encode("é"), "%C3%A9");
+    /// What the browser's `encodeURIComponent` leaves alone, for links as the router
+    /// writes them (the router itself encodes through JavaScript, absent natively).
+    fn router_like(parts: &[(&str, String)]) -> String {
+        const URI_COMPONENT: &percent_encoding::AsciiSet = &COMPONENT
+            .remove(b'!')
+            .remove(b'*')
+            .remove(b'\'')
+            .remove(b'(')
+            .remove(b')');
+        let body: Vec<String> = parts
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    percent_encoding::utf8_percent_encode(v, URI_COMPONENT)
+                )
+            })
+            .collect();
+        if body.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", body.join("&"))
+        }
     }
 
     #[test]
-    fn query_strings_round_trip() {
+    fn encode_escapes_all_but_unreserved() {
+        assert_eq!(encode("tt0903747"), "tt0903747");
+        assert_eq!(encode("sci fi&x"), "sci%20fi%26x");
+        assert_eq!(encode("top10:é/x"), "top10%3A%C3%A9%2Fx");
+    }
+
+    #[test]
+    fn params_round_trip() {
         let s = DiscoverState {
             liked: vec!["tt1".into(), "ts2".into()],
             genres_out: vec!["sci fi".into()],
+            country: Some("KR".into()),
+            year_min: Some(2024),
             k: 24,
+            hide_seen: true,
             ..DiscoverState::default()
         };
-        assert_eq!(DiscoverState::from_query_str(&s.to_query()), s);
+        let pairs: Vec<(String, String)> = s
+            .to_params()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        assert_eq!(DiscoverState::from_params(&pairs), s);
+        // As the router writes it (commas encoded too), and as a stored string.
+        assert_eq!(
+            DiscoverState::from_query_str(&router_like(&s.to_params())),
+            s
+        );
         assert_eq!(DiscoverState::from_query_str(""), DiscoverState::default());
         assert_eq!(
             DiscoverState::from_query_str("?like=&&=x&k=zz"),
@@ -306,13 +352,32 @@ mod tests {
     }
 
     #[test]
-    fn default_state_has_empty_query() {
-        assert_eq!(DiscoverState::default().to_query(), "");
+    fn old_links_still_parse() {
+        // Links written by the hand-made encoder: commas bare, spaces as %20 or +.
+        let s = DiscoverState::from_query_str(
+            "?like=tt1,ts2&gout=sci%20fi,kids+tv&from=2024&div=0.80&hide=1",
+        );
+        assert_eq!(s.liked, vec!["tt1", "ts2"]);
+        assert_eq!(s.genres_out, vec!["sci fi", "kids tv"]);
+        assert_eq!(s.year_min, Some(2024));
+        assert_eq!(s.diversity, 0.8);
+        assert!(s.hide_seen);
+        // The same links with the router's encoding of commas.
+        let t = DiscoverState::from_query_str("?like=tt1%2Cts2&gout=sci%20fi%2Ckids%20tv");
+        assert_eq!((t.liked, t.genres_out), (s.liked, s.genres_out));
+    }
+
+    #[test]
+    fn default_state_has_no_params() {
+        assert!(DiscoverState::default().to_params().is_empty());
         let s = DiscoverState {
             liked: vec!["tt1".into()],
             diversity: 0.5,
             ..DiscoverState::default()
         };
-        assert_eq!(s.to_query(), "?like=tt1&div=0.50");
+        assert_eq!(
+            s.to_params(),
+            vec![("like", "tt1".to_owned()), ("div", "0.50".to_owned())]
+        );
     }
 }

@@ -118,6 +118,32 @@ fn benches(c: &mut Criterion) {
             c.bench_function("history/real_9150_rows_to_first_results", |bch| {
                 bch.iter(|| black_box(first_results(&bytes)))
             });
+            // The phases of the line above, each on its own, to show where the time goes.
+            c.bench_function("history/real_phase_read", |bch| {
+                bch.iter(|| black_box(engine::history::read(&bytes, None).expect("reads")))
+            });
+            let history = engine::history::read(&bytes, None).expect("reads");
+            c.bench_function("history/real_phase_resolve", |bch| {
+                bch.iter(|| black_box(Import::from_history(history.clone(), &resolver)))
+            });
+            let import = Import::from_history(history, &resolver);
+            c.bench_function("history/real_phase_profile", |bch| {
+                bch.iter(|| black_box(profile::watched(&import, None)))
+            });
+            let w = profile::watched(&import, None);
+            let as_of = profile::last_day(&w).expect("matched rows");
+            c.bench_function("history/real_phase_first_results", |bch| {
+                bch.iter(|| {
+                    black_box(profile::recommend(
+                        &model,
+                        cat,
+                        &w,
+                        &profile::Params::default(),
+                        as_of,
+                        &Query::default(),
+                    ))
+                })
+            });
         }
         Err(e) => eprintln!("skipping the real-export benchmark: {real}: {e}"),
     }

@@ -2,6 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+mod query;
+pub use query::{
+    category_shares, co_charting, country_index, country_runs_in, country_runs_of, entry_label,
+    latest_lists, longest_running, most_popular, number_ones, title_history, weekly_series,
+    CoCharted, TitleHistory, WeekPoint, WeeklySeries,
+};
+
 /// One of Netflix's four global weekly lists.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,

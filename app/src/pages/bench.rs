@@ -114,10 +114,123 @@ pub fn run(data: &AppData, n: usize) -> Vec<Timing> {
         search.push(now_ms() - t0);
         std::hint::black_box(hits);
     }
-    vec![
+    let mut out = vec![
         timing("one-title query", one),
         timing("5-title profile, filters, MMR", five),
         timing("search (titles and people)", search),
+    ];
+    out.extend(history(data, (n / 10).clamp(3, 30)));
+    out
+}
+
+/// Rows of the synthetic export the history benchmark imports.
+pub const HISTORY_ROWS: usize = 10_000;
+
+/// A `NetflixViewingHistory.csv` of `rows` rows, newest first, shaped like the real ones
+/// (also the import's warm-up, `history::warm`):
+/// most rows episodes of a few hundred shows (with a season part, in two languages, or
+/// without one), some films, one row in ten a title the catalog does not know.
+pub(crate) fn synthetic_history(cat: &engine::Catalog, rows: usize) -> String {
+    use engine::catalog::Kind;
+    use std::fmt::Write as _;
+    let mut shows = Vec::new();
+    let mut films = Vec::new();
+    for (i, t) in cat.titles.iter().enumerate() {
+        if t.trend_only {
+            continue;
+        }
+        match t.kind {
+            Kind::Show => shows.push(i),
+            Kind::Movie => films.push(i),
+        }
+    }
+    let by_votes = |v: &mut Vec<usize>| {
+        v.sort_by_key(|&i| std::cmp::Reverse(cat.titles[i].imdb_votes.unwrap_or(0)));
+        v.truncate(400);
+    };
+    by_votes(&mut shows);
+    by_votes(&mut films);
+    if shows.is_empty() || films.is_empty() {
+        return String::from("Title,Date\n");
+    }
+    let mut rng = Lcg(7);
+    let mut out = String::with_capacity(rows * 48);
+    out.push_str("Title,Date\n");
+    let mut day = 20_000i32;
+    for r in 0..rows {
+        if r % 7 == 0 {
+            day -= 1;
+        }
+        let d = engine::history::Day::from_days(day);
+        let title = match r % 20 {
+            0 | 1 => format!(
+                "Unknown Show {}: Season 1: Episode {}",
+                rng.below(40),
+                r % 13
+            ),
+            2..=4 => cat.titles[films[rng.below(films.len())]].title.clone(),
+            _ => {
+                let show = &cat.titles[shows[rng.below(shows.len())]].title;
+                let (season, episode) = (1 + rng.below(4), 1 + rng.below(12));
+                match r % 5 {
+                    0 => format!("{show}: Temporada {season}: Capítulo {episode}"),
+                    1 => format!("{show}: Episode Title {episode}"),
+                    _ => format!("{show}: Season {season}: Episode {episode}"),
+                }
+            }
+        };
+        let _ = writeln!(
+            out,
+            "\"{}\",{}/{}/{:02}",
+            title.replace('"', "\"\""),
+            d.month,
+            d.day,
+            d.year % 100
+        );
+    }
+    out
+}
+
+/// The history import: the resolver's build (once per catalog, kept for the session) and a
+/// 10,000-row export read, resolved and turned into its first ten results, `n` times.
+fn history(data: &AppData, n: usize) -> Vec<Timing> {
+    use engine::history::{profile, Import, Resolver};
+    let cat = data.catalog();
+    let csv = synthetic_history(cat, HISTORY_ROWS);
+    let mut build = Vec::new();
+    let mut resolver = None;
+    for _ in 0..3 {
+        let t0 = now_ms();
+        resolver = Some(Resolver::new(cat));
+        build.push(now_ms() - t0);
+    }
+    let Some(resolver) = resolver else {
+        return Vec::new();
+    };
+    let mut import = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t0 = now_ms();
+        let Ok(imp) = Import::new(csv.as_bytes(), None, &resolver) else {
+            return Vec::new();
+        };
+        let summary = imp.summary(None, 30);
+        let watched = profile::watched(&imp, None);
+        let recs = profile::last_day(&watched).map(|as_of| {
+            profile::recommend(
+                &data.model,
+                cat,
+                &watched,
+                &profile::Params::default(),
+                as_of,
+                &Query::default(),
+            )
+        });
+        import.push(now_ms() - t0);
+        std::hint::black_box((summary, recs));
+    }
+    vec![
+        timing("history resolver build (once per catalog)", build),
+        timing("history import: 10,000 rows to first results", import),
     ]
 }
 

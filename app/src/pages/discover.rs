@@ -7,10 +7,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
+use crate::advice::{self, Fallback};
 use crate::components::combobox::SearchBox;
+use crate::components::history_likes::{self, HistoryLikes};
 use crate::components::refine::{RefineBox, RefinedList, Refinement};
 use crate::history::{HistoryCtx, ImportPanel};
-use crate::state::{LastDiscover, Seen};
+use crate::state::{AppData, HistoryEdits, LastDiscover, Seen};
 use crate::ui::{use_data, TitleCard};
 use crate::url::DiscoverState;
 
@@ -47,11 +49,11 @@ fn use_discover_state() -> (Memo<DiscoverState>, Callback<DiscoverState>) {
         }
         last.save(&query);
     });
-    let navigate = use_navigate();
-    let go = Callback::new(move |s: DiscoverState| {
-        navigate(&format!("/{}", s.to_query()), NavigateOptions::default());
+    let to_url = use_navigate();
+    let navigate = Callback::new(move |s: DiscoverState| {
+        to_url(&format!("/{}", s.to_query()), NavigateOptions::default());
     });
-    (state, go)
+    (state, navigate)
 }
 
 /// Results of one run and how long the engine took.
@@ -59,6 +61,17 @@ fn use_discover_state() -> (Memo<DiscoverState>, Callback<DiscoverState>) {
 struct Results {
     recs: Vec<Recommendation>,
     ms: f64,
+    /// When nothing could be recommended from liked titles known only from the Top 10:
+    /// what charted alongside them.
+    fallback: Option<Fallback>,
+}
+
+impl Results {
+    /// Indices of every card on screen.
+    fn shown(&self) -> Vec<usize> {
+        let fallback = self.fallback.iter().flat_map(|f| &f.recs).map(|(r, _)| r);
+        self.recs.iter().chain(fallback).map(|r| r.index).collect()
+    }
 }
 
 /// The Discover page.
@@ -66,16 +79,16 @@ struct Results {
 pub fn Discover() -> impl IntoView {
     let data = use_data();
     let seen = expect_context::<Seen>();
-    let (st, go) = use_discover_state();
+    let (state, navigate) = use_discover_state();
     let update = move |f: &dyn Fn(&mut DiscoverState)| {
-        let mut s = st.get_untracked();
+        let mut s = state.get_untracked();
         f(&mut s);
-        go.run(s);
+        navigate.run(s);
     };
 
     let d = data.clone();
     let query = Memo::new(move |_| {
-        let s = st.get();
+        let s = state.get();
         let exclude: Vec<usize> = if s.hide_seen {
             seen.0
                 .with(|set| set.iter().filter_map(|id| d.index(id)).collect())
@@ -86,22 +99,35 @@ pub fn Discover() -> impl IntoView {
     });
     let d = data.clone();
     let hist = expect_context::<HistoryCtx>();
+    let edits = expect_context::<HistoryEdits>();
     let results = Memo::new(move |_| {
         let q = query.get();
         let show_watched = hist.show_watched.get();
         let t0 = crate::api::now_ms();
-        // With an imported history the results come from what was watched; the URL
-        // query (and so the Refine box and a share link) never carries it.
+        // With an imported history the results come from what was watched (with the
+        // viewer's edits); the URL query (and so the Refine box and a share link) never
+        // carries it.
         let recs = match hist.loaded.get().filter(|l| !l.watched.is_empty()) {
-            Some(l) => crate::history::recommend(&d, &l, &q, show_watched),
+            Some(l) => {
+                let e = edits.for_file(history_likes::file_key(&l));
+                history_likes::recommend(&d, &l, &e, &q, show_watched)
+            }
             None => recommend(&d.model, d.catalog(), &q),
+        };
+        let fallback = if recs.is_empty() {
+            // The weekly rows arrive with the details file.
+            d.details.track();
+            advice::co_charted(&d, &q)
+        } else {
+            None
         };
         Results {
             recs,
             ms: crate::api::now_ms() - t0,
+            fallback,
         }
     });
-    let shown = Signal::derive(move || results.with(|r| r.recs.iter().map(|x| x.index).collect()));
+    let shown = Signal::derive(move || results.with(Results::shown));
     // Feedback in the URL (`refine=`) replaces the list below with the refined one.
     let refinement = Refinement::new(data.clone(), query, shown);
 
@@ -122,7 +148,7 @@ pub fn Discover() -> impl IntoView {
     let live = RwSignal::new(String::new());
     let first_run = StoredValue::new(true);
     Effect::new(move |_| {
-        let n = results.with(|r| r.recs.len());
+        let n = results.with(|r| r.shown().len());
         if first_run.get_value() {
             first_run.set_value(false);
             return;
@@ -175,45 +201,42 @@ pub fn Discover() -> impl IntoView {
                 {move || picked.get().map(|name| view! {
                     <p class="picked" id="picked">{format!("✓ Added {name} to your profile")}</p>
                 })}
-                <Profile st go />
-                <FilterPanel st go />
+                <Profile state navigate />
+                <FilterPanel state navigate />
             </aside>
             <section class="results" aria-labelledby="results-h">
-                <ResultsHeader st go results />
+                <ResultsHeader state navigate results />
                 <p class="sr-only" id="results-live" aria-live="polite" aria-atomic="true">{move || live.get()}</p>
                 {move || {
                     if let Some(refined) = refinement.current() {
                         return view! { <RefinedList refined on_like /> }.into_any();
                     }
                     let r = results.get();
-                    let s = st.get();
-                    if r.recs.is_empty() {
-                        let cat = data_empty.catalog();
-                        // Liked titles the catalog has no details for cannot seed results:
-                        // say which, rather than suggesting the viewer did something wrong.
-                        let bare: Vec<String> = s.liked.iter()
-                            .filter_map(|id| data_empty.index(id).and_then(|i| cat.titles.get(i)))
-                            .filter(|t| t.trend_only)
-                            .map(|t| format!("“{}”", t.title))
-                            .collect();
-                        let advice = if !bare.is_empty() && bare.len() == s.liked.len() {
-                            format!("{} {} known only from the Netflix Top 10 lists: no genres, people or description yet, so nothing can be recommended from {}. Add a title with details to the profile.",
-                                bare.join(", "), if bare.len() == 1 { "is" } else { "are" }, if bare.len() == 1 { "it" } else { "them" })
-                        } else if s.has_filters() {
-                            "No titles match these filters. Loosen them: remove a genre exclusion, widen the years, lower the minimum IMDb score or show seen titles again.".to_string()
-                        } else {
-                            "No similar titles found. Add another title you liked to the profile.".to_string()
-                        };
+                    let s = state.get();
+                    let history = hist.active();
+                    let cat = data_empty.catalog();
+                    let liked = query.with(|q| q.liked.clone());
+                    if let Some(f) = r.fallback.as_ref().filter(|f| r.recs.is_empty() && !f.recs.is_empty()) {
+                        view! {
+                            <p class="note" id="fallback-note">{format!(
+                                "{} {} {}: these titles charted alongside {} in the same lists, weeks and countries.",
+                                advice::quoted_names(&data_empty, &f.seeds),
+                                if f.seeds.len() == 1 { "is" } else { "are" },
+                                advice::missing(&data_empty, &f.seeds),
+                                if f.seeds.len() == 1 { "it" } else { "them" })}</p>
+                            <ol class="cards" id="results" data-fallback="top10">
+                                {f.recs.iter().cloned().map(|(rec, because)| view! { <TitleCard rec on_like because /> }).collect_view()}
+                            </ol>
+                        }.into_any()
+                    } else if r.recs.is_empty() {
+                        let advice = empty_advice(&data_empty, &s, &r, hist, edits, &query.get_untracked());
                         view! { <p class="empty" id="no-results" role="status">{advice}</p> }.into_any()
                     } else {
-                        let history = hist.active();
-                        let cat = data_empty.catalog();
                         view! {
                             <ol class="cards" id="results">
                                 {r.recs.into_iter().map(|rec| {
-                                    let liked = query.with(|q| q.liked.clone());
                                     let because = history.then(|| because_sentence(&rec.explanation.because_watched(cat))).flatten().unwrap_or_default();
-                                    view! { <TitleCard rec on_like liked because /> }
+                                    view! { <TitleCard rec on_like liked=liked.clone() because /> }
                                 }).collect_view()}
                             </ol>
                         }.into_any()
@@ -228,21 +251,23 @@ pub fn Discover() -> impl IntoView {
 /// Heading, count, timing, diversity slider, k and "hide seen".
 #[component]
 fn ResultsHeader(
-    st: Memo<DiscoverState>,
-    go: Callback<DiscoverState>,
+    state: Memo<DiscoverState>,
+    navigate: Callback<DiscoverState>,
     results: Memo<Results>,
 ) -> impl IntoView {
     let set = move |f: &dyn Fn(&mut DiscoverState)| {
-        let mut s = st.get_untracked();
+        let mut s = state.get_untracked();
         f(&mut s);
-        go.run(s);
+        navigate.run(s);
     };
     view! {
         <div class="results-head">
             <h2 id="results-h" tabindex="-1">
-                {move || if expect_context::<HistoryCtx>().active() {
+                {move || if let Some(f) = results.with(|r| r.fallback.clone().filter(|f| r.recs.is_empty() && !f.recs.is_empty())) {
+                    format!("Charted alongside {}", advice::quoted_names(&use_data(), &f.seeds))
+                } else if expect_context::<HistoryCtx>().active() {
                     "From your Netflix history".to_string()
-                } else if st.with(|s| s.liked.is_empty()) {
+                } else if state.with(|s| s.liked.is_empty()) {
                     "Popular and well rated".to_string()
                 } else {
                     "Recommended for your profile".to_string()
@@ -251,16 +276,16 @@ fn ResultsHeader(
             // The engine time is for the curious (hover), not part of the sentence.
             <p class="muted small" id="timing"
                 title=move || results.with(|r| format!("computed in {:.1} ms on this device", r.ms))>
-                {move || results.with(|r| match r.recs.len() {
+                {move || results.with(|r| match r.shown().len() {
                     1 => "1 result".to_string(),
                     n => format!("{n} results"),
                 })}
             </p>
             <div class="tune">
                 <label class="slider">
-                    <span>"Diversity "<output id="div-out">{move || format!("{:.0}%", st.get().diversity * 100.0)}</output></span>
+                    <span>"Diversity "<output id="div-out">{move || format!("{:.0}%", state.get().diversity * 100.0)}</output></span>
                     <input id="diversity" type="range" min="0" max="1" step="0.05"
-                        prop:value=move || st.get().diversity.to_string()
+                        prop:value=move || state.get().diversity.to_string()
                         on:change=move |ev| {
                             let v: f32 = event_target_value(&ev).parse().unwrap_or(0.0);
                             set(&|s| s.diversity = v.clamp(0.0, 1.0));
@@ -273,12 +298,12 @@ fn ResultsHeader(
                         set(&|s| s.k = v);
                     }>
                         {[6usize, 12, 24, 48].into_iter().map(|k| view! {
-                            <option value=k.to_string() selected=move || st.get().k == k>{k.to_string()}</option>
+                            <option value=k.to_string() selected=move || state.get().k == k>{k.to_string()}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="check">
-                    <input id="hide-seen" type="checkbox" prop:checked=move || st.get().hide_seen
+                    <input id="hide-seen" type="checkbox" prop:checked=move || state.get().hide_seen
                         on:change=move |ev| {
                             let v = event_target_checked(&ev);
                             set(&|s| s.hide_seen = v);
@@ -292,18 +317,22 @@ fn ResultsHeader(
 
 /// The liked and disliked titles, each with thumbs up / down and remove.
 #[component]
-fn Profile(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl IntoView {
+fn Profile(state: Memo<DiscoverState>, navigate: Callback<DiscoverState>) -> impl IntoView {
     let data = use_data();
     let set = move |f: &dyn Fn(&mut DiscoverState)| {
-        let mut s = st.get_untracked();
+        let mut s = state.get_untracked();
         f(&mut s);
-        go.run(s);
+        navigate.run(s);
     };
     view! {
         <section class="profile" aria-labelledby="profile-h">
             <h2 id="profile-h" class="small-h">"Your taste profile"</h2>
+            <HistoryLikes />
             {move || {
-                let s = st.get();
+                let s = state.get();
+                if s.liked.is_empty() && s.disliked.is_empty() && expect_context::<HistoryCtx>().active() {
+                    return ().into_any();
+                }
                 if s.liked.is_empty() && s.disliked.is_empty() {
                     return view! {
                         <p class="muted small" id="profile-empty">"Empty. Pick titles above: 👍 pulls results towards a title, 👎 pushes them away."</p>
@@ -349,13 +378,13 @@ fn Profile(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl IntoVie
 
 /// Type, years, genres in/out, minimum IMDb, country and age ratings.
 #[component]
-fn FilterPanel(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl IntoView {
+fn FilterPanel(state: Memo<DiscoverState>, navigate: Callback<DiscoverState>) -> impl IntoView {
     let data = use_data();
     let cat = data.catalog();
     let set = move |f: &dyn Fn(&mut DiscoverState)| {
-        let mut s = st.get_untracked();
+        let mut s = state.get_untracked();
         f(&mut s);
-        go.run(s);
+        navigate.run(s);
     };
     let mut genres: Vec<String> = cat.genres.clone();
     genres.sort();
@@ -403,20 +432,20 @@ fn FilterPanel(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl Int
                     let v = event_target_value(&ev);
                     set(&|s| s.kind = match v.as_str() { "movie" => Some(Kind::Movie), "show" => Some(Kind::Show), _ => None });
                 }>
-                    <option value="" selected=move || st.get().kind.is_none()>"Same as profile"</option>
-                    <option value="movie" selected=move || st.get().kind == Some(Kind::Movie)>"Movies"</option>
-                    <option value="show" selected=move || st.get().kind == Some(Kind::Show)>"Series"</option>
+                    <option value="" selected=move || state.get().kind.is_none()>"Same as profile"</option>
+                    <option value="movie" selected=move || state.get().kind == Some(Kind::Movie)>"Movies"</option>
+                    <option value="show" selected=move || state.get().kind == Some(Kind::Show)>"Series"</option>
                 </select>
             </div>
             <div class="field two">
                 <label>"From year"
                     <input id="f-from" type="number" min="1900" max="2100" inputmode="numeric"
-                        prop:value=move || st.get().year_min.map(|y| y.to_string()).unwrap_or_default()
+                        prop:value=move || state.get().year_min.map(|y| y.to_string()).unwrap_or_default()
                         on:change=move |ev| { let v = year(event_target_value(&ev)); set(&|s| s.year_min = v); } />
                 </label>
                 <label>"To year"
                     <input id="f-to" type="number" min="1900" max="2100" inputmode="numeric"
-                        prop:value=move || st.get().year_max.map(|y| y.to_string()).unwrap_or_default()
+                        prop:value=move || state.get().year_max.map(|y| y.to_string()).unwrap_or_default()
                         on:change=move |ev| { let v = year(event_target_value(&ev)); set(&|s| s.year_max = v); } />
                 </label>
             </div>
@@ -428,7 +457,7 @@ fn FilterPanel(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl Int
                 }>
                     {[0.0f32, 5.0, 6.0, 6.5, 7.0, 7.5, 8.0, 8.5].into_iter().map(|v| {
                         let label = if v == 0.0 { "Any".to_string() } else { format!("{v:.1}+") };
-                        view! { <option value=v.to_string() selected=move || st.get().min_imdb.unwrap_or(0.0) == v>{label}</option> }
+                        view! { <option value=v.to_string() selected=move || state.get().min_imdb.unwrap_or(0.0) == v>{label}</option> }
                     }).collect_view()}
                 </select>
             </div>
@@ -438,14 +467,14 @@ fn FilterPanel(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl Int
                     let v = event_target_value(&ev);
                     set(&|s| s.country = (!v.is_empty()).then(|| v.clone()));
                 }>
-                    <option value="" selected=move || st.get().country.is_none()>"Any"</option>
+                    <option value="" selected=move || state.get().country.is_none()>"Any"</option>
                     {countries.into_iter().filter(|(code, _)| code != "XX").map(|(code, n)| {
                         let name = names.get(&code).cloned()
                             .or_else(|| region_names.as_ref().and_then(|r| r.name(&code)))
                             .unwrap_or_else(|| format!("Other region ({code})"));
                         let label = format!("{name} ({n})");
                         let c2 = code.clone();
-                        view! { <option value=code selected=move || st.get().country.as_deref() == Some(c2.as_str())>{label}</option> }
+                        view! { <option value=code selected=move || state.get().country.as_deref() == Some(c2.as_str())>{label}</option> }
                     }).collect_view()}
                 </select>
             </div>
@@ -454,7 +483,7 @@ fn FilterPanel(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl Int
                 <div class="toggles" id="f-genres">
                     {genres.into_iter().map(|g| {
                         let (g1, g2, g3, g4) = (g.clone(), g.clone(), g.clone(), g.clone());
-                        let status = move || st.with(|s| if s.genres_in.contains(&g1) { 1 } else if s.genres_out.contains(&g1) { 2 } else { 0 });
+                        let status = move || state.with(|s| if s.genres_in.contains(&g1) { 1 } else if s.genres_out.contains(&g1) { 2 } else { 0 });
                         let status2 = status.clone();
                         let status3 = status.clone();
                         view! {
@@ -480,7 +509,7 @@ fn FilterPanel(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl Int
                 <div class="toggles" id="f-ages">
                     {ages.into_iter().map(|(a, _)| {
                         let (a1, a2) = (a.clone(), a.clone());
-                        let on = move || st.with(|s| s.ages.contains(&a1));
+                        let on = move || state.with(|s| s.ages.contains(&a1));
                         let on2 = on.clone();
                         view! {
                             <button class="toggle" class:inc=on aria-pressed=move || on2().to_string()
@@ -497,6 +526,55 @@ fn FilterPanel(st: Memo<DiscoverState>, go: Callback<DiscoverState>) -> impl Int
             })>"Reset filters"</button>
         </details>
     }
+}
+
+/// Why the list is empty: the liked titles that cannot seed anything (and, once the Top 10
+/// history is there, that nothing charted alongside them within the filters), else which
+/// filter emptied it.
+fn empty_advice(
+    data: &AppData,
+    state: &DiscoverState,
+    results: &Results,
+    hist: HistoryCtx,
+    edits: HistoryEdits,
+    query: &engine::recommend::Query,
+) -> String {
+    if let Some(f) = &results.fallback {
+        let bare = advice::quoted_names(data, &f.seeds);
+        let (is, it) = if f.seeds.len() == 1 {
+            ("is", "it")
+        } else {
+            ("are", "them")
+        };
+        let missing = format!(
+            "{bare} {is} {}, so nothing can be recommended from {it} by content.",
+            advice::missing(data, &f.seeds)
+        );
+        return match data.details.get_untracked() {
+            crate::state::Details::Pending => {
+                format!("{missing} Looking for titles that charted alongside {it}…")
+            }
+            _ if state.has_filters() => format!(
+                "{missing} Nothing that charted alongside {it} passes your filters: {}",
+                advice::why_empty(data, state, query, |q| advice::co_charted(data, q)
+                    .is_some_and(|f| !f.recs.is_empty()))
+            ),
+            _ => format!("{missing} Add a title with details to the profile."),
+        };
+    }
+    let show_watched = hist.show_watched.get_untracked();
+    let loaded = hist
+        .loaded
+        .get_untracked()
+        .filter(|l| !l.watched.is_empty());
+    let e = loaded
+        .as_ref()
+        .map(|l| edits.for_file(history_likes::file_key(l)))
+        .unwrap_or_default();
+    advice::why_empty(data, state, query, |q| match &loaded {
+        Some(l) => !history_likes::recommend(data, l, &e, q, show_watched).is_empty(),
+        None => !recommend(&data.model, data.catalog(), q).is_empty(),
+    })
 }
 
 /// Whether the window is wide enough for the filters to sit open beside the results.

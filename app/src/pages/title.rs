@@ -1,17 +1,20 @@
 //! Title page: metadata, description, similar titles, Top 10 history (per season), the
 //! countries where it charted, trailer stats and the sources it was merged from.
 
-use std::collections::BTreeMap;
-
 use engine::recommend::{recommend, Query};
+use engine::trends as queries;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::charts::{build, Chart};
+use crate::components::section::Section;
 use crate::state::LastDiscover;
 use crate::ui::{thousands, use_data, TitleCard, WithDetails};
 use crate::url::DiscoverState;
+
+/// Country runs listed before "show all".
+const COUNTRIES_FIRST: usize = 10;
 
 /// The title page for `/title/:id`.
 #[component]
@@ -102,65 +105,57 @@ fn TitleView(i: usize) -> impl IntoView {
         (false, n) => format!("👍 Add to your profile (with {n} other titles)"),
     };
     let similar = recommend(&data.model, cat, &Query::like(i, 6));
-
-    // Top 10 history, grouped by season label ("" for films and unlabelled rows).
-    let rows: Vec<&engine::trends::WeeklyEntry> = trends
-        .global
-        .iter()
-        .filter(|e| e.title as usize == i)
-        .collect();
-    let mut by_season: BTreeMap<String, Vec<&engine::trends::WeeklyEntry>> = BTreeMap::new();
-    for e in &rows {
-        by_season
-            .entry(e.season.clone().unwrap_or_default())
-            .or_default()
-            .push(e);
-    }
-    let history = if rows.is_empty() {
-        view! { <p class="muted">"Never on Netflix's global weekly Top 10."</p> }.into_any()
+    // A title with no metadata to compare: what charted alongside it instead, labelled.
+    let co_charted = if similar.is_empty() {
+        crate::advice::co_charted(&data, &Query::like(i, 6))
+            .map(|f| f.recs)
+            .unwrap_or_default()
     } else {
-        let mut weeks: Vec<u16> = rows.iter().map(|e| e.week).collect();
-        weeks.sort_unstable();
-        weeks.dedup();
-        let labels: Vec<String> = weeks
-            .iter()
-            .map(|&w| trends.weeks.get(w as usize).cloned().unwrap_or_default())
-            .collect();
-        let series = |f: &dyn Fn(&engine::trends::WeeklyEntry) -> f64| {
-            by_season
-                .iter()
-                .map(|(season, es)| {
-                    let name = if season.is_empty() {
-                        t.title.clone()
-                    } else {
-                        season.clone()
-                    };
-                    let vals = weeks
-                        .iter()
-                        .map(|w| build::gap(es.iter().find(|e| e.week == *w).map(|e| f(e))))
-                        .collect();
-                    (name, vals)
-                })
-                .collect::<Vec<_>>()
-        };
-        let hours = build::bars(
-            labels.clone(),
-            "hours viewed",
-            series(&|e| e.hours_viewed as f64),
-        );
-        let ranks = build::lines(labels, "rank (1 = top)", true, series(&|e| e.rank as f64));
-        let weeks_n = weeks.len();
-        let best = rows.iter().map(|e| e.rank).min().unwrap_or(0);
-        let total: u64 = rows.iter().map(|e| e.hours_viewed).sum();
-        view! {
-            <p>{format!("{weeks_n} week{} on the global Top 10, best rank #{best}, {} hours viewed in charting weeks.",
-                if weeks_n == 1 { "" } else { "s" }, thousands(total))}</p>
-            <h3>"Hours viewed per week"</h3>
-            <Chart option=move || hours.clone() label="Hours viewed per week in the Top 10" />
-            <h3>"Weekly rank"</h3>
-            <Chart option=move || ranks.clone() height=260 label="Weekly rank in the Top 10" />
+        Vec::new()
+    };
+
+    // Top 10 history, one series per season label ("" for films and unlabelled rows).
+    let history = match queries::title_history(trends, i as u32) {
+        None => {
+            view! { <p class="muted">"Never on Netflix's global weekly Top 10."</p> }.into_any()
         }
-        .into_any()
+        Some(h) => {
+            let labels: Vec<String> = h
+                .weeks
+                .iter()
+                .map(|&w| trends.weeks.get(w as usize).cloned().unwrap_or_default())
+                .collect();
+            let series = |f: &dyn Fn(&engine::trends::WeeklyEntry) -> f64| {
+                h.seasons
+                    .iter()
+                    .map(|(season, cells)| {
+                        let name = if season.is_empty() {
+                            t.title.clone()
+                        } else {
+                            queries::entry_label(&t.title, Some(season))
+                        };
+                        let vals = cells.iter().map(|e| build::gap(e.map(f))).collect();
+                        (name, vals)
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let hours = build::bars(
+                labels.clone(),
+                "hours viewed",
+                series(&|e| e.hours_viewed as f64),
+            );
+            let ranks = build::lines(labels, "rank (1 = top)", true, series(&|e| e.rank as f64));
+            let weeks_n = h.weeks.len();
+            view! {
+                <p>{format!("{weeks_n} week{} on the global Top 10, best rank #{}, {} hours viewed in charting weeks.",
+                    if weeks_n == 1 { "" } else { "s" }, h.best_rank, thousands(h.hours))}</p>
+                <h3>"Hours viewed per week"</h3>
+                <Chart option=move || hours.clone() label="Hours viewed per week in the Top 10" />
+                <h3>"Weekly rank"</h3>
+                <Chart option=move || ranks.clone() height=260 label="Weekly rank in the Top 10" />
+            }
+            .into_any()
+        }
     };
 
     // Netflix's half-year engagement reports: every title watched for over 50,000 hours,
@@ -195,14 +190,11 @@ fn TitleView(i: usize) -> impl IntoView {
         .into_any()
     };
 
-    // Countries: longest runs first.
-    let mut runs: Vec<&engine::trends::CountryRun> = trends
-        .country_runs
-        .iter()
-        .filter(|r| r.title as usize == i)
+    // Countries: the ten longest runs, the rest behind "show all".
+    let runs: Vec<engine::trends::CountryRun> = queries::country_runs_of(trends, i as u32)
+        .into_iter()
+        .cloned()
         .collect();
-    runs.sort_by(|a, b| b.weeks.cmp(&a.weeks).then(a.best_rank.cmp(&b.best_rank)));
-    let week = |w: u16| trends.weeks.get(w as usize).cloned().unwrap_or_default();
     let through = trends
         .countries_through
         .clone()
@@ -210,19 +202,36 @@ fn TitleView(i: usize) -> impl IntoView {
     let countries = if runs.is_empty() {
         view! { <p class="muted">"Not on any country's Top 10 in the snapshot."</p> }.into_any()
     } else {
+        let total = runs.len();
+        let all = RwSignal::new(false);
+        let d = data.clone();
+        let rows = move || {
+            let trends = d.trends();
+            let week = |w: u16| trends.weeks.get(w as usize).cloned().unwrap_or_default();
+            runs.iter()
+                .take(if all.get() { usize::MAX } else { COUNTRIES_FIRST })
+                .map(|r| {
+                    let name = trends.countries.get(r.country as usize).map(|c| c.name.clone()).unwrap_or_default();
+                    view! { <tr><td>{name}</td><td>{r.weeks}</td><td>{format!("#{}", r.best_rank)}</td><td>{week(r.first_week)}</td><td>{week(r.last_week)}</td></tr> }
+                })
+                .collect_view()
+        };
+        let more = (total > COUNTRIES_FIRST).then(|| view! {
+            <button class="ghost small" id="countries-all" aria-controls="country-runs" aria-expanded=move || all.get().to_string()
+                on:click=move |_| all.update(|a| *a = !*a)>
+                {move || if all.get() { "Show the top 10 only".to_string() } else { format!("Show all {total} countries") }}
+            </button>
+        });
         view! {
-            <p class="muted small">{format!("Country lists in this snapshot end {through}.")}</p>
+            <p class="muted small">{format!("Charted in {total} {}; country lists in this snapshot end {through}.",
+                if total == 1 { "country" } else { "countries" })}</p>
             <div class="table-wrap">
-                <table>
+                <table id="country-runs">
                     <thead><tr><th scope="col">"Country"</th><th scope="col">"Weeks"</th><th scope="col">"Best rank"</th><th scope="col">"First"</th><th scope="col">"Last"</th></tr></thead>
-                    <tbody>
-                        {runs.iter().map(|r| {
-                            let name = trends.countries.get(r.country as usize).map(|c| c.name.clone()).unwrap_or_default();
-                            view! { <tr><td>{name}</td><td>{r.weeks}</td><td>{format!("#{}", r.best_rank)}</td><td>{week(r.first_week)}</td><td>{week(r.last_week)}</td></tr> }
-                        }).collect_view()}
-                    </tbody>
+                    <tbody>{rows}</tbody>
                 </table>
             </div>
+            {more}
         }
         .into_any()
     };
@@ -264,8 +273,22 @@ fn TitleView(i: usize) -> impl IntoView {
     } else {
         t.description.clone()
     };
-    let trend_note = t.trend_only.then(|| {
-        view! { <p class="muted small">"Known only from the Top 10 lists: no catalog record matched this title, so it has no metadata and is not recommended."</p> }
+    let bare = !data.model.is_candidate(i);
+    let trend_note = (t.trend_only || bare).then(|| {
+        let text = if t.trend_only {
+            "Known only from the Netflix Top 10 lists: no catalog record matched this title yet, so it has no genres, people or description. Recommendations from it are titles that charted alongside it."
+        } else {
+            "Our sources have too little about this title (no genres, people or description) to compare it with others. Recommendations from it are titles that charted alongside it."
+        };
+        view! { <p class="muted small" id="trend-only-note">{text}</p> }
+    });
+    // No facts box at all rather than an empty one.
+    let facts_box = (!facts.is_empty()).then(|| {
+        view! {
+            <dl class="facts">
+                {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+            </dl>
+        }
     });
 
     view! {
@@ -279,38 +302,22 @@ fn TitleView(i: usize) -> impl IntoView {
                     {trend_note}
                     <p><A href=like_href attr:class="button" attr:id="like-this">{like_label}</A></p>
                 </div>
-                <dl class="facts">
-                    {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
-                </dl>
+                {facts_box}
             </div>
-            <section aria-labelledby="sim-h">
-                <h2 id="sim-h">"Similar titles"</h2>
-                {if similar.is_empty() {
-                    view! { <p class="muted">"No similar titles: this title has too little metadata."</p> }.into_any()
-                } else {
+            <Section id="sim-h" title=if co_charted.is_empty() { "Similar titles" } else { "Charted alongside it" }>
+                {if !similar.is_empty() {
                     view! { <ol class="cards" id="similar">{similar.into_iter().map(|rec| view! { <TitleCard rec liked=vec![i] /> }).collect_view()}</ol> }.into_any()
+                } else if !co_charted.is_empty() {
+                    view! { <ol class="cards" id="similar" data-fallback="top10">{co_charted.into_iter().map(|(rec, because)| view! { <TitleCard rec because /> }).collect_view()}</ol> }.into_any()
+                } else {
+                    view! { <p class="muted">"No similar titles: this title has too little metadata."</p> }.into_any()
                 }}
-            </section>
-            <section aria-labelledby="hist-h">
-                <h2 id="hist-h">"Top 10 history"</h2>
-                {history}
-            </section>
-            <section aria-labelledby="eng-h">
-                <h2 id="eng-h">"Hours viewed per half-year (Netflix engagement reports)"</h2>
-                {engagement}
-            </section>
-            <section aria-labelledby="ctry-h">
-                <h2 id="ctry-h">"Countries where it charted"</h2>
-                {countries}
-            </section>
-            <section aria-labelledby="trailer-h">
-                <h2 id="trailer-h">"Trailer"</h2>
-                {trailers_view}
-            </section>
-            <section aria-labelledby="src-h">
-                <h2 id="src-h">"Data sources"</h2>
-                <ul class="sources">{sources}</ul>
-            </section>
+            </Section>
+            <Section id="hist-h" title="Top 10 history">{history}</Section>
+            <Section id="eng-h" title="Hours viewed per half-year (Netflix engagement reports)">{engagement}</Section>
+            <Section id="ctry-h" title="Countries where it charted">{countries}</Section>
+            <Section id="trailer-h" title="Trailer">{trailers_view}</Section>
+            <Section id="src-h" title="Data sources"><ul class="sources">{sources}</ul></Section>
         </article>
     }
 }

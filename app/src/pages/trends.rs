@@ -2,16 +2,13 @@
 //! longest runs, category shares, per-country runs, the most-popular lists, and trailer
 //! views against weeks in the Top 10.
 //!
-//! The trend queries are computed here from the bundle's rows: the engine has no trend
-//! query functions yet.
-
-use std::collections::HashMap;
+//! The queries are `engine::trends` functions (shared with the CLI); this page only draws.
 
 use charming::component::{Axis, Legend, LegendType};
 use charming::datatype::{CompositeValue, DataPointItem};
 use charming::element::{AxisType, Tooltip, Trigger};
 use charming::series::{Bar, Line, Scatter};
-use engine::trends::{Category, WeeklyEntry};
+use engine::trends::{self as queries, Category};
 use engine::Kind;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -20,23 +17,27 @@ use leptos_router::NavigateOptions;
 
 use crate::components::charts::{build, Chart};
 use crate::components::combobox::SearchBox;
+use crate::components::lists::{ListCard, RankRow};
+use crate::components::section::Section;
 use crate::state::AppData;
 use crate::ui::{compact, thousands, title_href, use_data, WithDetails};
 use crate::url::query_string;
 
 /// Titles charted by default: the latest week's number ones.
 fn default_titles(data: &AppData) -> Vec<usize> {
-    let t = data.trends();
-    let Some(last) = t.weeks.len().checked_sub(1) else {
-        return Vec::new();
-    };
-    let mut v: Vec<&WeeklyEntry> = t
-        .global
-        .iter()
-        .filter(|e| e.week as usize == last && e.rank <= 1)
-        .collect();
-    v.sort_by_key(|e| e.category);
-    v.into_iter().map(|e| e.title as usize).take(3).collect()
+    queries::number_ones(data.trends(), 3)
+        .into_iter()
+        .map(|i| i as usize)
+        .collect()
+}
+
+/// A title's name by index (empty when out of range).
+fn name_of(data: &AppData, i: usize) -> String {
+    data.catalog()
+        .titles
+        .get(i)
+        .map(|t| t.title.clone())
+        .unwrap_or_default()
 }
 
 /// The Trends page (`/trends?t=id,id&country=US`): its charts need the weekly history of
@@ -52,8 +53,8 @@ pub fn TrendsPage() -> impl IntoView {
 fn TrendsView() -> impl IntoView {
     let data = use_data();
     let q = use_query_map();
-    let navigate = use_navigate();
-    let go = Callback::new(move |(titles, country): (Vec<String>, Option<String>)| {
+    let to_url = use_navigate();
+    let navigate = Callback::new(move |(titles, country): (Vec<String>, Option<String>)| {
         let mut parts = Vec::new();
         if !titles.is_empty() {
             parts.push(("t", titles.join(",")));
@@ -61,8 +62,8 @@ fn TrendsView() -> impl IntoView {
         if let Some(c) = country {
             parts.push(("country", c));
         }
-        navigate(
-            &format!("/trends{}", query_string(&parts)),
+        to_url(
+            &format!("/trends{}", query_string(parts)),
             NavigateOptions::default(),
         );
     });
@@ -97,7 +98,7 @@ fn TrendsView() -> impl IntoView {
         if !v.contains(&i) {
             v.push(i);
         }
-        go.run((ids_of(&v), country.get_untracked()));
+        navigate.run((ids_of(&v), country.get_untracked()));
     });
     let remove = Callback::new(move |i: usize| {
         let v: Vec<usize> = chosen
@@ -107,7 +108,7 @@ fn TrendsView() -> impl IntoView {
             .collect();
         let ids = ids_of2(&v);
         // An empty list would fall back to the defaults; keep a marker so "none" sticks.
-        go.run((
+        navigate.run((
             if ids.is_empty() {
                 vec!["-".into()]
             } else {
@@ -121,12 +122,10 @@ fn TrendsView() -> impl IntoView {
     view! {
         <h1 class="page-title">"Trends"</h1>
         <p class="lede">{format!("Netflix's global weekly Top 10, through the week of {latest}.")}</p>
-        <section aria-labelledby="latest-h">
-            <h2 id="latest-h">{format!("Top 10 for the week of {latest}")}</h2>
+        <Section id="latest-h" title=format!("Top 10 for the week of {latest}")>
             <LatestLists />
-        </section>
-        <section aria-labelledby="over-h">
-            <h2 id="over-h">"Hours viewed and rank over time"</h2>
+        </Section>
+        <Section id="over-h" title="Hours viewed and rank over time">
             <div class="chooser">
                 <SearchBox id="trend-q" label="Add a title to the charts" on_pick people=false />
                 <ul class="profile-list" id="trend-titles">
@@ -141,64 +140,28 @@ fn TrendsView() -> impl IntoView {
                 </ul>
             </div>
             <TitleCharts chosen />
-        </section>
-        <section aria-labelledby="long-h">
-            <h2 id="long-h">"Longest-running titles"</h2>
+        </Section>
+        <Section id="long-h" title="Longest-running titles">
             <LongestRunning />
-        </section>
-        <section aria-labelledby="share-h">
-            <h2 id="share-h">"Share of hours viewed by list"</h2>
+        </Section>
+        <Section id="share-h" title="Share of hours viewed by list">
             <CategoryShares />
-        </section>
-        <section aria-labelledby="country-h">
-            <h2 id="country-h">"By country"</h2>
-            <CountryRuns country go chosen_ids=Signal::derive(move || {
+        </Section>
+        <Section id="country-h" title="By country">
+            <CountryRuns country navigate chosen_ids=Signal::derive(move || {
                 let d = use_data();
                 chosen.get().iter().filter_map(|&i| d.catalog().titles.get(i).map(|t| t.id.clone())).collect::<Vec<_>>()
             }) />
-        </section>
-        <section aria-labelledby="watched-h">
-            <h2 id="watched-h">"Most watched per half-year (Netflix engagement reports)"</h2>
+        </Section>
+        <Section id="watched-h" title="Most watched per half-year (Netflix engagement reports)">
             <MostWatched />
-        </section>
-        <section aria-labelledby="pop-h">
-            <h2 id="pop-h">"Most popular ever (first 91 days)"</h2>
+        </Section>
+        <Section id="pop-h" title="Most popular ever (first 91 days)">
             <MostPopular />
-        </section>
-        <section aria-labelledby="trail-h">
-            <h2 id="trail-h">"Trailer views against weeks in the Top 10"</h2>
+        </Section>
+        <Section id="trail-h" title="Trailer views against weeks in the Top 10">
             <TrailerScatter />
-        </section>
-    }
-}
-
-/// One row of a ranked list: rank, linked title, season, and a figure on the right.
-#[component]
-fn RankRow(
-    /// Position in the list (1 is best).
-    rank: u8,
-    /// Index into the catalog.
-    title: u32,
-    /// Season or part, when the row is about one.
-    season: Option<String>,
-    /// The number shown on the right ("12.3M hours · week 2", "325M views").
-    figure: String,
-) -> impl IntoView {
-    let data = use_data();
-    let i = title as usize;
-    let name = data
-        .catalog()
-        .titles
-        .get(i)
-        .map(|t| t.title.clone())
-        .unwrap_or_default();
-    let season = season.map(|s| format!(" · {s}")).unwrap_or_default();
-    view! {
-        <li>
-            <span class="rank">{rank}</span>
-            <span class="rl-main"><A href=title_href(&data, i)>{name}</A><span class="muted small">{season}</span></span>
-            <span class="muted small rl-num">{figure}</span>
-        </li>
+        </Section>
     }
 }
 
@@ -206,27 +169,21 @@ fn RankRow(
 #[component]
 fn LatestLists() -> impl IntoView {
     let data = use_data();
-    let t = data.trends();
-    let Some(last) = t.weeks.len().checked_sub(1) else {
+    let lists = queries::latest_lists(data.trends());
+    if lists.is_empty() {
         return view! { <p class="muted">"No Top 10 data in this bundle."</p> }.into_any();
-    };
+    }
     view! {
         <div class="lists">
-            {Category::ALL.into_iter().map(|c| {
-                let mut rows: Vec<&WeeklyEntry> = t.global.iter().filter(|e| e.week as usize == last && e.category == c).collect();
-                rows.sort_by_key(|e| e.rank);
-                view! {
-                    <div class="list-card">
-                        <h3>{c.label()}</h3>
-                        <ol class="rank-list">
-                            {rows.into_iter().map(|e| {
-                                let weeks = match e.cumulative_weeks { 1 => "1st week".to_string(), n => format!("week {n}") };
-                                let figure = format!("{} hours · {weeks}", compact(e.hours_viewed));
-                                view! { <RankRow rank=e.rank title=e.title season=e.season.clone() figure /> }
-                            }).collect_view()}
-                        </ol>
-                    </div>
-                }
+            // Owned rows: a card's children render lazily, after this borrow ends.
+            {lists.into_iter().map(|(c, rows)| (c, rows.into_iter().cloned().collect::<Vec<_>>())).map(|(c, rows)| view! {
+                <ListCard title=c.label()>
+                    {rows.into_iter().map(|e| {
+                        let weeks = match e.cumulative_weeks { 1 => "1st week".to_string(), n => format!("week {n}") };
+                        let figure = format!("{} hours · {weeks}", compact(e.hours_viewed));
+                        view! { <RankRow rank=e.rank title=e.title season=e.season.clone() figure /> }
+                    }).collect_view()}
+                </ListCard>
             }).collect_view()}
         </div>
     }
@@ -239,53 +196,26 @@ fn TitleCharts(chosen: Memo<Vec<usize>>) -> impl IntoView {
     let data = use_data();
     let d = data.clone();
     let series = Memo::new(move |_| {
-        let chosen = chosen.get();
+        let chosen: Vec<u32> = chosen.get().iter().map(|&i| i as u32).collect();
         let t = d.trends();
-        let mut per: HashMap<usize, HashMap<u16, (u64, u8)>> = HashMap::new();
-        for e in &t.global {
-            let i = e.title as usize;
-            if chosen.contains(&i) {
-                let w = per
-                    .entry(i)
-                    .or_default()
-                    .entry(e.week)
-                    .or_insert((0, u8::MAX));
-                w.0 += e.hours_viewed;
-                w.1 = w.1.min(e.rank);
-            }
-        }
-        let weeks: Vec<u16> = per.values().flat_map(|m| m.keys().copied()).collect();
-        let (Some(lo), Some(hi)) = (weeks.iter().min(), weeks.iter().max()) else {
-            return None;
-        };
-        let span: Vec<u16> = (*lo..=*hi).collect();
-        let labels: Vec<String> = span
+        let s = queries::weekly_series(t, &chosen)?;
+        let labels: Vec<String> = s
+            .weeks
             .iter()
             .map(|&w| t.weeks.get(w as usize).cloned().unwrap_or_default())
             .collect();
         let mut hours = Vec::new();
         let mut ranks = Vec::new();
-        for &i in &chosen {
-            let name = d
-                .catalog()
-                .titles
-                .get(i)
-                .map(|t| t.title.clone())
-                .unwrap_or_default();
-            let m = per.get(&i);
-            let get = |w: &u16| m.and_then(|m| m.get(w)).copied();
-            hours.push((
-                name.clone(),
-                span.iter()
-                    .map(|w| build::gap(get(w).map(|x| x.0 as f64)))
-                    .collect::<Vec<_>>(),
-            ));
-            ranks.push((
-                name,
-                span.iter()
-                    .map(|w| build::gap(get(w).map(|x| x.1 as f64)))
-                    .collect::<Vec<_>>(),
-            ));
+        for (i, points) in &s.titles {
+            let name = name_of(&d, *i as usize);
+            let col = |f: &dyn Fn(&queries::WeekPoint) -> f64| {
+                points
+                    .iter()
+                    .map(|p| build::gap(p.as_ref().map(f)))
+                    .collect::<Vec<_>>()
+            };
+            hours.push((name.clone(), col(&|p| p.hours as f64)));
+            ranks.push((name, col(&|p| f64::from(p.best_rank))));
         }
         Some((labels, hours, ranks))
     });
@@ -312,14 +242,7 @@ fn TitleCharts(chosen: Memo<Vec<usize>>) -> impl IntoView {
 #[component]
 fn LongestRunning() -> impl IntoView {
     let data = use_data();
-    let mut v: Vec<(usize, u16, u8)> = data
-        .charted
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| c.map(|c| (i, c.weeks, c.best_rank)))
-        .collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
-    v.truncate(15);
+    let v = queries::longest_running(&data.trends().charted, 15);
     if v.is_empty() {
         return view! { <p class="muted">"No Top 10 data in this bundle."</p> }.into_any();
     }
@@ -328,18 +251,12 @@ fn LongestRunning() -> impl IntoView {
     let names: Vec<String> = v
         .iter()
         .rev()
-        .map(|&(i, _, _)| {
-            data.catalog()
-                .titles
-                .get(i)
-                .map(|t| t.title.clone())
-                .unwrap_or_default()
-        })
+        .map(|c| name_of(&data, c.title as usize))
         .collect();
     let vals: Vec<CompositeValue> = v
         .iter()
         .rev()
-        .map(|&(_, w, _)| CompositeValue::from(w as i64))
+        .map(|c| CompositeValue::from(i64::from(c.weeks)))
         .collect();
     let chart = build::base(Trigger::Axis)
         .legend(Legend::new().show(false))
@@ -354,20 +271,10 @@ fn LongestRunning() -> impl IntoView {
 fn CategoryShares() -> impl IntoView {
     let data = use_data();
     let t = data.trends();
-    let n = t.weeks.len();
-    if n == 0 {
+    if t.weeks.is_empty() {
         return view! { <p class="muted">"No Top 10 data in this bundle."</p> }.into_any();
     }
-    let mut hours = vec![[0u64; 4]; n];
-    for e in &t.global {
-        if let Some(row) = hours.get_mut(e.week as usize) {
-            let c = Category::ALL
-                .iter()
-                .position(|&c| c == e.category)
-                .unwrap_or(0);
-            row[c] += e.hours_viewed;
-        }
-    }
+    let shares = queries::category_shares(t);
     let mut chart = build::base(Trigger::Axis)
         .x_axis(Axis::new().type_(AxisType::Category).data(t.weeks.clone()))
         .y_axis(
@@ -377,14 +284,9 @@ fn CategoryShares() -> impl IntoView {
                 .max(100),
         );
     for (ci, c) in Category::ALL.iter().enumerate() {
-        let vals: Vec<CompositeValue> = hours
+        let vals: Vec<CompositeValue> = shares
             .iter()
-            .map(|row| {
-                let total: u64 = row.iter().sum();
-                build::gap(
-                    (total > 0).then(|| (row[ci] as f64 * 1000.0 / total as f64).round() / 10.0),
-                )
-            })
+            .map(|week| build::gap(week.map(|s| s[ci])))
             .collect();
         chart = chart.series(
             Line::new()
@@ -402,7 +304,7 @@ fn CategoryShares() -> impl IntoView {
 #[component]
 fn CountryRuns(
     country: Memo<Option<String>>,
-    go: Callback<(Vec<String>, Option<String>)>,
+    navigate: Callback<(Vec<String>, Option<String>)>,
     chosen_ids: Signal<Vec<String>>,
 ) -> impl IntoView {
     let data = use_data();
@@ -420,11 +322,7 @@ fn CountryRuns(
     let d = data.clone();
     let current = Memo::new(move |_| {
         let code = country.get().unwrap_or_else(|| "US".into());
-        d.trends()
-            .countries
-            .iter()
-            .position(|c| c.iso2 == code)
-            .or(Some(0))
+        queries::country_index(d.trends(), &code).or(Some(0))
     });
     let d = data.clone();
     view! {
@@ -432,7 +330,7 @@ fn CountryRuns(
         <label for="country-sel">"Country "</label>
         <select id="country-sel" on:change=move |ev| {
             let v = event_target_value(&ev);
-            go.run((chosen_ids.get_untracked(), Some(v)));
+            navigate.run((chosen_ids.get_untracked(), Some(v)));
         }>
             {opts.into_iter().map(|(code, name)| {
                 let c2 = code.clone();
@@ -445,8 +343,7 @@ fn CountryRuns(
         {move || {
             let Some(ci) = current.get() else { return view! { <p class="muted">"Pick a country."</p> }.into_any() };
             let t = d.trends();
-            let mut runs: Vec<&engine::trends::CountryRun> = t.country_runs.iter().filter(|r| r.country as usize == ci).collect();
-            runs.sort_by(|a, b| b.weeks.cmp(&a.weeks).then(a.best_rank.cmp(&b.best_rank)).then(a.title.cmp(&b.title)));
+            let mut runs = queries::country_runs_in(t, ci);
             let total = runs.len();
             runs.truncate(25);
             let week = |w: u16| t.weeks.get(w as usize).cloned().unwrap_or_default();
@@ -478,22 +375,25 @@ fn MostPopular() -> impl IntoView {
     if t.most_popular.is_empty() {
         return view! { <p class="muted">"No most-popular list in this bundle."</p> }.into_any();
     }
+    // Owned rows: a card's children render lazily, after this borrow ends.
+    let lists: Vec<(Category, Vec<engine::trends::PopularEntry>)> = Category::ALL
+        .into_iter()
+        .map(|c| {
+            (
+                c,
+                queries::most_popular(t, c).into_iter().cloned().collect(),
+            )
+        })
+        .collect();
     view! {
         <div class="lists">
-            {Category::ALL.into_iter().map(|c| {
-                let mut rows: Vec<&engine::trends::PopularEntry> = t.most_popular.iter().filter(|e| e.category == c).collect();
-                rows.sort_by_key(|e| e.rank);
-                view! {
-                    <div class="list-card">
-                        <h3>{c.label()}</h3>
-                        <ol class="rank-list">
-                            {rows.into_iter().map(|e| {
-                                let figure = format!("{} views", compact(e.views));
-                                view! { <RankRow rank=e.rank title=e.title season=e.season.clone() figure /> }
-                            }).collect_view()}
-                        </ol>
-                    </div>
-                }
+            {lists.into_iter().map(|(c, rows)| view! {
+                <ListCard title=c.label()>
+                    {rows.into_iter().map(|e| {
+                        let figure = format!("{} views", compact(e.views));
+                        view! { <RankRow rank=e.rank title=e.title season=e.season.clone() figure /> }
+                    }).collect_view()}
+                </ListCard>
             }).collect_view()}
         </div>
     }
@@ -523,15 +423,12 @@ fn MostWatched() -> impl IntoView {
                     10,
                 );
                 view! {
-                    <div class="list-card">
-                        <h3>{label}</h3>
-                        <ol class="rank-list" data-kind=kind.label()>
-                            {rows.into_iter().enumerate().map(|(r, e)| {
-                                let figure = format!("{} hours", compact(e.hours_viewed));
-                                view! { <RankRow rank=(r + 1) as u8 title=e.title season=None figure /> }
-                            }).collect_view()}
-                        </ol>
-                    </div>
+                    <ListCard title=label kind=kind.label()>
+                        {rows.into_iter().enumerate().map(|(r, e)| {
+                            let figure = format!("{} hours", compact(e.hours_viewed));
+                            view! { <RankRow rank=(r + 1) as u8 title=e.title season=None figure /> }
+                        }).collect_view()}
+                    </ListCard>
                 }
             })
             .collect_view()
@@ -570,12 +467,7 @@ fn TrailerScatter() -> impl IntoView {
             .copied()
             .flatten()
             .map_or(0, |c| c.weeks);
-        let name = data
-            .catalog()
-            .titles
-            .get(i)
-            .map(|t| t.title.clone())
-            .unwrap_or_default();
+        let name = name_of(&data, i);
         pts.push(
             DataPointItem::new(vec![
                 CompositeValue::from(weeks as i64),

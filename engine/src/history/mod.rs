@@ -10,8 +10,6 @@ pub mod profile;
 pub mod read;
 pub mod resolve;
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 pub use read::{read, Day, Entry, Format, History, HistoryError, SkipReason, Skipped};
@@ -41,19 +39,36 @@ impl Import {
         Ok(Import::from_history(read(bytes, profile)?, resolver))
     }
 
-    /// Resolves the entries of an already read history.
+    /// Resolves the entries of an already read history: each distinct title once, and the
+    /// lookups of a show once for all its episodes.
     pub fn from_history(history: History, resolver: &Resolver) -> Import {
-        let mut seen: HashMap<&str, u32> = HashMap::new();
-        let mut names = Vec::new();
-        let mut cache = resolve::NearCache::default();
+        let mut seen: resolve::Map<&str, u32> =
+            resolve::Map::with_capacity_and_hasher(history.entries.len(), Default::default());
+        let mut rows = Vec::new();
         let mut resolved = Vec::with_capacity(history.entries.len());
         for e in &history.entries {
             let id = *seen.entry(e.title.as_str()).or_insert_with(|| {
-                names.push(resolver.resolve_with(&e.title, &mut cache));
-                (names.len() - 1) as u32
+                rows.push(resolve::Row::new(&e.title));
+                (rows.len() - 1) as u32
             });
             resolved.push(id);
         }
+        // A first part shared by several distinct titles is a show whose episode rows
+        // have no season part ("Show: Episode name").
+        let mut heads: resolve::Map<&str, u32> = resolve::Map::default();
+        for r in &rows {
+            if let Some(h) = r.head() {
+                *heads.entry(h).or_default() += 1;
+            }
+        }
+        let mut cache = resolve::NearCache::default();
+        let names = rows
+            .iter()
+            .map(|r| {
+                let shared = r.head().and_then(|h| heads.get(h)).is_some_and(|&n| n > 1);
+                resolver.resolve_row(r, shared, &mut cache)
+            })
+            .collect();
         Import {
             history,
             resolved,
@@ -73,7 +88,7 @@ impl Import {
         let h = &self.history;
         let mut titles = std::collections::HashSet::new();
         let mut matched_rows = 0;
-        let mut unmatched: HashMap<&str, usize> = HashMap::new();
+        let mut unmatched: resolve::Map<&str, usize> = resolve::Map::default();
         for i in 0..h.entries.len() {
             match self.title_of(i) {
                 Some(t) => {

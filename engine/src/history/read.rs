@@ -6,8 +6,12 @@
 //! up an [`Entry`] or a [`Skipped`] with its reason. The date column's format is settled
 //! once for the whole file (see [`DateOrder`]), so "03/04/21" means the same day on every row.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+use crate::text::FnvBuild;
 
 /// A calendar day (proleptic Gregorian).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -336,7 +340,13 @@ fn records(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
                 let mut fields = Vec::with_capacity(n_ends);
                 let mut from = 0;
                 for &end in &ends[..n_ends] {
-                    fields.push(String::from_utf8_lossy(&out[from..end]).into_owned());
+                    // The text is UTF-8 and only ASCII quotes and delimiters are removed,
+                    // so the fields are too; lossy only as a fallback.
+                    let f = &out[from..end];
+                    fields.push(match std::str::from_utf8(f) {
+                        Ok(s) => s.to_owned(),
+                        Err(_) => String::from_utf8_lossy(f).into_owned(),
+                    });
                     from = end;
                 }
                 result.push((line, fields));
@@ -561,22 +571,20 @@ pub fn read(bytes: &[u8], profile: Option<&str>) -> Result<History, HistoryError
     Ok(h)
 }
 
-/// A row of the titles export before its date is read.
+/// A row before its date is read.
 struct RawRow<'a> {
     line: u64,
     title: String,
     date: &'a str,
+    /// The playback's start time (ViewingActivity), empty otherwise: with the title and
+    /// the day it names a row for duplicate detection.
+    start: &'a str,
     seconds: Option<u32>,
 }
 
 /// Reads the dates of `raw` in one settled order and files every row as an entry or a
-/// skip. `key` names a row for duplicate detection.
-fn settle_rows(
-    h: &mut History,
-    raw: Vec<RawRow<'_>>,
-    column: &str,
-    key: impl Fn(&RawRow<'_>) -> String,
-) -> Result<(), HistoryError> {
+/// skip.
+fn settle_rows(h: &mut History, raw: Vec<RawRow<'_>>, column: &str) -> Result<(), HistoryError> {
     let values: Vec<&str> = raw.iter().map(|r| r.date).collect();
     let order = settle_order(&values);
     if order.is_none() && !raw.is_empty() {
@@ -587,34 +595,49 @@ fn settle_rows(
         });
     }
     h.date_order = order;
-    let mut seen = std::collections::HashSet::new();
-    for r in raw {
-        let skip = |reason, detail: &str| Skipped {
-            line: r.line,
-            title: r.title.clone(),
-            reason,
-            detail: detail.to_owned(),
-        };
-        let parts = date_parts(r.date);
-        let day = order.and_then(|o| parts.and_then(|p| civil(p, o)));
-        let Some((y, m, d)) = day else {
-            h.skipped.push(skip(SkipReason::BadDate, r.date));
-            continue;
-        };
-        let Some(day) = Day::new(y, m, d).filter(|d| d.plausible()) else {
-            h.skipped.push(skip(SkipReason::ImpossibleDate, r.date));
-            continue;
-        };
-        if !seen.insert((key(&r), day)) {
-            h.skipped.push(skip(SkipReason::Duplicate, ""));
-            continue;
+    // The outcome of each row first, with keys borrowed from the rows (no copy per row),
+    // then the rows are moved into entries.
+    let mut outcome: Vec<Result<Day, SkipReason>> = Vec::with_capacity(raw.len());
+    {
+        let mut seen: HashSet<(&str, &str, Day), FnvBuild> =
+            HashSet::with_capacity_and_hasher(raw.len(), FnvBuild::default());
+        for r in &raw {
+            let parts = date_parts(r.date);
+            let day = order.and_then(|o| parts.and_then(|p| civil(p, o)));
+            outcome.push(match day {
+                None => Err(SkipReason::BadDate),
+                Some((y, m, d)) => match Day::new(y, m, d).filter(|d| d.plausible()) {
+                    None => Err(SkipReason::ImpossibleDate),
+                    Some(day) if !seen.insert((r.start, r.title.as_str(), day)) => {
+                        Err(SkipReason::Duplicate)
+                    }
+                    Some(day) => Ok(day),
+                },
+            });
         }
-        h.entries.push(Entry {
-            line: r.line,
-            title: r.title,
-            day,
-            seconds: r.seconds,
-        });
+    }
+    h.entries.reserve(raw.len());
+    for (r, o) in raw.into_iter().zip(outcome) {
+        match o {
+            Ok(day) => h.entries.push(Entry {
+                line: r.line,
+                title: r.title,
+                day,
+                seconds: r.seconds,
+            }),
+            Err(reason) => {
+                let detail = match reason {
+                    SkipReason::BadDate | SkipReason::ImpossibleDate => r.date.to_owned(),
+                    _ => String::new(),
+                };
+                h.skipped.push(Skipped {
+                    line: r.line,
+                    title: r.title,
+                    reason,
+                    detail,
+                });
+            }
+        }
     }
     h.skipped.sort_by_key(|s| s.line);
     Ok(())
@@ -642,11 +665,16 @@ fn read_titles(
                 });
                 continue;
             }
-            2 => (fields[t].clone(), fields[d].as_str()),
-            n if d > t => (fields[..n - 1].join(&delim), fields[n - 1].as_str()),
-            _ => (fields[1..].join(&delim), fields[0].as_str()),
+            2 => (fields[t].trim().to_owned(), fields[d].as_str()),
+            n if d > t => (
+                fields[..n - 1].join(&delim).trim().to_owned(),
+                fields[n - 1].as_str(),
+            ),
+            _ => (
+                fields[1..].join(&delim).trim().to_owned(),
+                fields[0].as_str(),
+            ),
         };
-        let title = title.trim().to_owned();
         if is_placeholder(&title) {
             h.skipped.push(Skipped {
                 line: *line,
@@ -660,10 +688,11 @@ fn read_titles(
             line: *line,
             title,
             date,
+            start: "",
             seconds: None,
         });
     }
-    settle_rows(h, raw, column, |r| r.title.clone())
+    settle_rows(h, raw, column)
 }
 
 /// Where the ViewingActivity columns are.
@@ -768,23 +797,16 @@ fn read_activity(
     }
     h.profile = Some(chosen);
     let rows = raw
-        .iter()
-        .map(|(line, title, date, _, seconds)| RawRow {
-            line: *line,
-            title: title.clone(),
+        .into_iter()
+        .map(|(line, title, date, start, seconds)| RawRow {
+            line,
+            title,
             date,
-            seconds: *seconds,
+            start,
+            seconds,
         })
         .collect();
-    let starts: std::collections::HashMap<u64, &str> =
-        raw.iter().map(|(l, _, _, s, _)| (*l, *s)).collect();
-    settle_rows(h, rows, "Start Time", |r| {
-        format!(
-            "{}\u{1}{}",
-            starts.get(&r.line).copied().unwrap_or(""),
-            r.title
-        )
-    })
+    settle_rows(h, rows, "Start Time")
 }
 
 #[cfg(test)]

@@ -321,3 +321,208 @@ proptest::proptest! {
         }
     }
 }
+
+/// `catalog()` plus titles that test the resolver's rules against false matches.
+fn catalog_with(extra: &[(&str, Kind)]) -> Catalog {
+    let mut c = catalog();
+    for &(title, kind) in extra {
+        let n = c.titles.len();
+        c.titles.push(Title {
+            id: format!("tt{n:07}"),
+            title: title.into(),
+            kind,
+            year: Some(2010),
+            description: "kaex loex mirenex tuex sa vorex delex prina golex sheex barex".into(),
+            genres: vec![1, 2],
+            cast: vec![4, 5],
+            countries: vec![0],
+            imdb_votes: Some(500),
+            ..Title::default()
+        });
+    }
+    c
+}
+
+/// Resolves `rows` (a titles export, one row a day) and returns each row's title name and
+/// kind, or None when unmatched.
+fn resolve_rows(c: &Catalog, rows: &[&str]) -> Vec<Option<(String, Kind)>> {
+    let mut csv = String::from("Title,Date\n");
+    for (i, r) in rows.iter().enumerate() {
+        csv.push_str(&format!("\"{r}\",{}/1/2021\n", 12 - i % 12));
+    }
+    let import = Import::new(csv.as_bytes(), None, &Resolver::new(c)).expect("reads");
+    assert_eq!(import.history.entries.len(), rows.len());
+    (0..rows.len())
+        .map(|i| {
+            import
+                .title_of(i)
+                .map(|t| (c.titles[t].title.clone(), c.titles[t].kind))
+        })
+        .collect()
+}
+
+#[test]
+fn a_year_appended_by_a_source_is_not_part_of_the_name() {
+    let c = catalog_with(&[
+        ("Archer (2009)", Kind::Show),
+        ("Gladiator (2000)", Kind::Movie),
+    ]);
+    let got = resolve_rows(
+        &c,
+        &["Archer: Season 1: Mole Hunt", "Gladiator", "Archer 2009"],
+    );
+    assert_eq!(got[0], Some(("Archer (2009)".into(), Kind::Show)));
+    assert_eq!(got[1], Some(("Gladiator (2000)".into(), Kind::Movie)));
+    // The year is a source's, not a title's: "Archer 2009" is not "Archer (2009)" unless
+    // the catalog says so (it does: the key of the full title).
+    assert_eq!(got[2], Some(("Archer (2009)".into(), Kind::Show)));
+    assert_eq!(
+        resolve_rows(&c, &["Archer (2010): Season 1: Mole Hunt"])[0],
+        None,
+        "another year is another title"
+    );
+}
+
+#[test]
+fn an_episode_never_resolves_to_a_film() {
+    let c = catalog_with(&[("Mission: Impossible", Kind::Movie), ("Skins", Kind::Movie)]);
+    let got = resolve_rows(
+        &c,
+        &[
+            "Mission: Impossible: Season 1: Pilot",
+            "Skins: Series 1: Tony",
+            "Mission: Impossible: Fallout",
+            "Mission: Impossible",
+            "Skins",
+        ],
+    );
+    assert_eq!(got[0], None, "a series of a film's name");
+    assert_eq!(got[1], None, "Series 1 is a season part");
+    assert_eq!(
+        got[2], None,
+        "a sequel is not the film its title starts with"
+    );
+    assert_eq!(got[3], Some(("Mission: Impossible".into(), Kind::Movie)));
+    assert_eq!(got[4], Some(("Skins".into(), Kind::Movie)));
+}
+
+#[test]
+fn near_spellings_keep_the_kind_and_are_not_extensions() {
+    let c = catalog_with(&[
+        ("Legally Blonde", Kind::Movie),
+        ("Doctor Stranger", Kind::Show),
+        ("Westside Story", Kind::Show),
+        ("Emily in Paris", Kind::Show),
+        ("Chaman Bahar", Kind::Movie),
+    ]);
+    let got = resolve_rows(
+        &c,
+        &[
+            "Legally Blondes",
+            "Doctor Strange",
+            "West Side Story",
+            "Emily en Paris: Season 1: Episode 1",
+            "Chaman Bahaar",
+        ],
+    );
+    assert_eq!(got[0], None, "a plural is another film");
+    assert_eq!(got[1], None, "a film is not a near-spelled series");
+    assert_eq!(got[2], None, "a film is not a near-spelled series");
+    assert_eq!(got[3], Some(("Emily in Paris".into(), Kind::Show)));
+    assert_eq!(got[4], Some(("Chaman Bahar".into(), Kind::Movie)));
+}
+
+#[test]
+fn a_shared_first_part_is_a_show_without_a_season_part() {
+    let c = catalog();
+    let rows = [
+        "Stranger Thngs: Chapter One",
+        "Stranger Thngs: Chapter Two",
+        "Nobody Knows This: Pilot",
+        "Nobody Knows This: Finale",
+        "Glass Onion: A Knives Out Mystry",
+    ];
+    let got = resolve_rows(&c, &rows);
+    let st = Some(("Stranger Things".into(), Kind::Show));
+    assert_eq!((&got[0], &got[1]), (&st, &st));
+    assert_eq!(got[2], None);
+    assert_eq!(
+        got[4],
+        Some(("Glass Onion: A Knives Out Mystery".into(), Kind::Movie)),
+        "a lone two-part title is still a film with a colon"
+    );
+    // The unknown show's episodes are listed once, under the show's name.
+    let mut csv = String::from("Title,Date\n");
+    for r in rows {
+        csv.push_str(&format!("\"{r}\",1/1/2021\n"));
+    }
+    let s = Import::new(csv.as_bytes(), None, &Resolver::new(&c))
+        .expect("reads")
+        .summary(None, 5);
+    assert_eq!(s.unmatched.len(), 1);
+    assert_eq!(
+        (s.unmatched[0].name.as_str(), s.unmatched[0].rows),
+        ("Nobody Knows This", 2)
+    );
+}
+
+#[test]
+fn more_season_words() {
+    for p in [
+        "Mini-série",
+        "Miniserial",
+        "1. část",
+        "Limited Series",
+        "リミテッドシリーズ",
+        "Collection",
+    ] {
+        assert!(resolve::is_season_part(p), "{p}");
+    }
+    for p in [
+        "Cast Away",
+        "The Collection Agency",
+        "Mini",
+        "Serial Killer",
+    ] {
+        assert!(!resolve::is_season_part(p), "{p}");
+    }
+    let c = catalog();
+    let got = resolve_rows(
+        &c,
+        &[
+            "The Crown: Mini-série: Épisode 1",
+            "Squid Game: 1. část: Epizoda 1",
+            "The Crown: Limited Series: Part One",
+        ],
+    );
+    let crown = Some(("The Crown".into(), Kind::Show));
+    assert_eq!(got[0], crown);
+    assert_eq!(got[1], Some(("Squid Game".into(), Kind::Show)));
+    assert_eq!(got[2], crown);
+}
+
+#[test]
+fn ascii_folding_matches_the_unicode_one() {
+    for s in [
+        "Law & Order: Special Victims Unit",
+        "S.W.A.T.",
+        "It's Always Sunny",
+        "&Sons",
+        "A&B",
+        "  x  ",
+        "Bullsh*t The Gameshow",
+    ] {
+        assert_eq!(
+            resolve::key(s),
+            {
+                let f = crate::normalize::fold(&s.replace('&', " and "));
+                ["the ", "a ", "an "]
+                    .iter()
+                    .find_map(|a| f.strip_prefix(a).filter(|r| !r.is_empty()))
+                    .map(str::to_owned)
+                    .unwrap_or(f)
+            },
+            "{s}"
+        );
+    }
+}

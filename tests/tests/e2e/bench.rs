@@ -17,6 +17,20 @@ async fn browser_benchmark_and_transfer_sizes() -> anyhow::Result<()> {
     )
     .await?;
     println!("browser benchmark (ms): {rows:#}");
+    // The history import of a 10,000-row export (read, resolve, first results) is on the
+    // page, with its percentiles.
+    let import = rows
+        .as_array()
+        .and_then(|r| {
+            r.iter()
+                .find(|r| r["name"] == "history import: 10,000 rows to first results")
+        })
+        .context("no history import row on /bench")?;
+    assert!(
+        import["p50"].as_f64().is_some_and(|v| v > 0.0)
+            && import["p95"].as_f64() >= import["p50"].as_f64(),
+        "history import row: {import}"
+    );
 
     // First-load transfer with brotli: what a fresh browser fetches for a shared Discover
     // link until the results show (the page's resource timeline; the service worker's later
@@ -86,7 +100,8 @@ async fn browser_benchmark_and_transfer_sizes() -> anyhow::Result<()> {
         )?,
     )?;
     let rows: Vec<Value> = serde_json::from_value(rows)?;
-    assert_eq!(rows.len(), 3);
+    // Three engine queries, then the history resolver build and the 10,000-row import.
+    assert_eq!(rows.len(), 5);
     c.close().await?;
     Ok(())
 }

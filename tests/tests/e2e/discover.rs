@@ -388,3 +388,249 @@ async fn newcomer_flows_keep_the_profile_and_speak_plainly() -> anyhow::Result<(
     assert!(page_errors(&c).await?.is_empty());
     Ok(())
 }
+
+/// A title known only from the Top 10 is marked in search, recommends what charted
+/// alongside it (labelled, never "0 results"), and its page has no empty facts box; an
+/// empty list names the filter that emptied it.
+#[tokio::test]
+#[ignore = "needs dist/ and chromedriver: run `make test`"]
+async fn trend_only_titles_are_not_dead_ends() -> anyhow::Result<()> {
+    let addr = serve(&workspace_root().join("dist")).await?;
+    let driver = Driver::start().await?;
+    let c = driver.browser(1280, 1000).await?;
+    open(&c, &format!("http://{addr}/")).await?;
+    wait_results(&c, 30).await?;
+    // Chernobyl 1986 (2022) charted globally and in many countries but no catalog has it.
+    let q = c.find(Locator::Css("#q")).await?;
+    q.send_keys("chernobyl 1986").await?;
+    let sub = wait_js(
+        &c,
+        "const o = Array.from(document.querySelectorAll('#q-list li')).find(li => li.querySelector('.opt-label').textContent === 'Chernobyl 1986'); return o && o.querySelector('.opt-sub').textContent;",
+        10,
+    )
+    .await?;
+    assert!(
+        sub.as_str()
+            .is_some_and(|s| s.contains("in the Top 10, no details yet")),
+        "{sub}"
+    );
+    q.clear().await?;
+    pick_by_keyboard(&c, "chernobyl 1986", "Chernobyl 1986").await?;
+    wait_js(
+        &c,
+        "return document.querySelector('#results[data-fallback=top10] li.card');",
+        15,
+    )
+    .await?;
+    let head = wait_text(&c, "#results-h", 5).await?;
+    assert_eq!(head, "Charted alongside “Chernobyl 1986”");
+    let note = wait_text(&c, "#fallback-note", 5).await?;
+    assert!(
+        note.contains("known only from the Netflix Top 10"),
+        "{note}"
+    );
+    let labels = strings(
+        &c,
+        "return Array.from(document.querySelectorAll('#results li.card .because')).map(e => e.textContent);",
+    )
+    .await?;
+    assert!(labels.len() >= 6, "{labels:?}");
+    for l in &labels {
+        assert!(
+            l.starts_with("Charted alongside “Chernobyl 1986”: ") && l.contains("the same"),
+            "{l}"
+        );
+    }
+    assert!(
+        js(&c, "return document.querySelector('#no-results');")
+            .await?
+            .is_null(),
+        "no empty message beside the fallback"
+    );
+    // Filters apply to the fallback too: series only.
+    c.find(Locator::Css("#f-kind option[value='show']"))
+        .await?
+        .click()
+        .await?;
+    wait_js(
+        &c,
+        "const c = document.querySelectorAll('#results li.card'); return c.length > 0 && Array.from(c).every(e => e.dataset.kind === 'Series');",
+        10,
+    )
+    .await?;
+
+    // Its Title page: no empty facts box, says what is missing, shows what charted alongside.
+    let id: String = serde_json::from_value(
+        js(
+            &c,
+            "return new URLSearchParams(location.search).get('like');",
+        )
+        .await?,
+    )?;
+    c.goto(&format!(
+        "http://{addr}/title/{}",
+        id.replace('%', "%25").replace(' ', "%20")
+    ))
+    .await?;
+    wait_text(&c, "#title-h", 30).await?;
+    wait_text(&c, "#trend-only-note", 10).await?;
+    // A facts box only with facts in it (engagement reports may give a year or runtime).
+    let facts = js(
+        &c,
+        "const f = document.querySelector('dl.facts'); return f && Array.from(f.querySelectorAll('dd')).map(d => d.textContent.trim());",
+    )
+    .await?;
+    println!("facts of a trend-only title: {facts}");
+    assert!(
+        facts.is_null()
+            || facts
+                .as_array()
+                .is_some_and(|v| !v.is_empty()
+                    && v.iter().all(|d| d.as_str().is_some_and(|s| !s.is_empty()))),
+        "an empty facts box is shown: {facts}"
+    );
+    wait_js(
+        &c,
+        "return document.querySelectorAll('#similar[data-fallback=top10] li.card').length >= 3;",
+        10,
+    )
+    .await?;
+    assert_eq!(wait_text(&c, "#sim-h", 5).await?, "Charted alongside it");
+
+    // An empty list says which filter emptied it.
+    open(&c, &format!("http://{addr}/?from=2099")).await?;
+    let msg = wait_text(&c, "#no-results", 10).await?;
+    assert!(msg.contains("“from 2099 on” emptied the list"), "{msg}");
+    assert!(
+        msg.contains("The newest titles with genres and people are from 20"),
+        "{msg}"
+    );
+    open(&c, &format!("http://{addr}/?from=2020&to=2010")).await?;
+    let msg = wait_text(&c, "#no-results", 10).await?;
+    assert!(msg.contains("together"), "{msg}");
+    assert!(page_errors(&c).await?.is_empty());
+    Ok(())
+}
+
+/// A hand-written viewing history: four watched titles (8 matched rows).
+const EDIT_HISTORY_CSV: &str = "Title,Date\r
+\"Stranger Things: Season 1: Chapter One: The Vanishing of Will Byers\",\"3/1/24\"\r
+\"Stranger Things: Season 1: Chapter Two: The Weirdo on Maple Street\",\"3/1/24\"\r
+\"The Crown: Season 1: Wolferton Splash\",\"3/5/24\"\r
+\"The Crown: Season 1: Hyde Park Corner\",\"3/6/24\"\r
+\"Narcos: Season 1: Descenso\",\"4/2/24\"\r
+\"Narcos: Season 1: The Sword of Simón Bolívar\",\"4/3/24\"\r
+\"Bird Box\",\"4/10/24\"\r
+";
+
+/// The likes an imported history contributes are listed in the profile panel, where one
+/// can be removed or disliked, and the results follow.
+#[tokio::test]
+#[ignore = "needs dist/ and chromedriver: run `make test`"]
+async fn history_likes_can_be_removed_or_disliked() -> anyhow::Result<()> {
+    let addr = serve(&workspace_root().join("dist")).await?;
+    let driver = Driver::start().await?;
+    let c = driver.browser(1280, 1000).await?;
+    open(&c, &format!("http://{addr}/")).await?;
+    wait_results(&c, 30).await?;
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("NetflixViewingHistory.csv");
+    std::fs::write(&file, EDIT_HISTORY_CSV)?;
+    c.find(Locator::Css("#history-file"))
+        .await?
+        .send_keys(&file.display().to_string())
+        .await?;
+    wait_js(
+        &c,
+        "return document.querySelector('#results-h').textContent === 'From your Netflix history' && document.querySelectorAll('#history-likes li').length === 4;",
+        30,
+    )
+    .await?;
+    let chips = || async {
+        strings(
+            &c,
+            "return Array.from(document.querySelectorAll('#history-likes li')).map(e => e.querySelector('.pname').textContent + (e.classList.contains('disliked') ? ' (disliked)' : ''));",
+        )
+        .await
+    };
+    let before_chips = chips().await?;
+    assert!(
+        before_chips.iter().any(|n| n == "Narcos"),
+        "{before_chips:?}"
+    );
+    let before = result_ids(&c).await?;
+    let search = js(&c, "return location.search;").await?;
+
+    // Remove Narcos: it leaves the panel, results change, and it stays hidden (watched).
+    let narcos_id = js(
+        &c,
+        "return Array.from(document.querySelectorAll('#history-likes li')).find(e => e.querySelector('.pname').textContent === 'Narcos').dataset.id;",
+    )
+    .await?;
+    c.find(Locator::Css(
+        "#history-likes button[aria-label='Remove Narcos from your profile']",
+    ))
+    .await?
+    .click()
+    .await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('#history-likes li').length === 3;",
+        5,
+    )
+    .await?;
+    let after_remove = result_ids(&c).await?;
+    assert_ne!(after_remove, before, "results follow a removal");
+    assert!(
+        !after_remove
+            .iter()
+            .any(|id| Some(id.as_str()) == narcos_id.as_str()),
+        "a removed title is still watched, so still hidden"
+    );
+    let put_back = wait_text(&c, "#history-likes-restore", 5).await?;
+    assert_eq!(put_back, "Put back 1 removed");
+
+    // Dislike Bird Box: it stays listed as disliked and results move away from it.
+    c.find(Locator::Css(
+        "#history-likes button[aria-label='Dislike Bird Box']",
+    ))
+    .await?
+    .click()
+    .await?;
+    wait_js(
+        &c,
+        "return Array.from(document.querySelectorAll('#history-likes li.disliked .pname')).map(e => e.textContent).join() === 'Bird Box';",
+        5,
+    )
+    .await?;
+    let after_dislike = result_ids(&c).await?;
+    assert_ne!(after_dislike, after_remove, "results follow a dislike");
+    // None of it reaches the URL.
+    assert_eq!(js(&c, "return location.search;").await?, search);
+
+    // Put back restores the first list.
+    c.find(Locator::Css(
+        "#history-likes button[aria-label='Like Bird Box again']",
+    ))
+    .await?
+    .click()
+    .await?;
+    c.find(Locator::Css("#history-likes-restore"))
+        .await?
+        .click()
+        .await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('#history-likes li').length === 4 && !document.querySelector('#history-likes li.disliked');",
+        5,
+    )
+    .await?;
+    assert_eq!(result_ids(&c).await?, before);
+    c.find(Locator::Css("#history-forget"))
+        .await?
+        .click()
+        .await?;
+    wait_js(&c, "return !document.querySelector('#history-likes');", 5).await?;
+    assert!(page_errors(&c).await?.is_empty());
+    Ok(())
+}

@@ -575,3 +575,71 @@ async fn cards_show_tmdb_posters_and_keep_the_tile_when_they_fail() -> anyhow::R
     c.close().await?;
     Ok(())
 }
+
+/// A Title page lists its ten longest country runs with a "show all" button, and the
+/// Trends lists name a season once ("Title: Season 1", not "Title · Title: Season 1").
+#[tokio::test]
+#[ignore = "needs dist/ and chromedriver: run `make test`"]
+async fn title_countries_fold_and_trend_lists_name_seasons_once() -> anyhow::Result<()> {
+    let addr = serve(&workspace_root().join("dist")).await?;
+    let driver = Driver::start().await?;
+    let c = driver.browser(1280, 1000).await?;
+    // Stranger Things charted in most countries of the snapshot's country lists.
+    open(&c, &format!("http://{addr}/title/tt4574334")).await?;
+    wait_text(&c, "#title-h", 30).await?;
+    let rows = "return document.querySelectorAll('#country-runs tbody tr').length;";
+    wait_js(&c, rows, 10).await?;
+    assert_eq!(js(&c, rows).await?, json!(10));
+    let all = wait_text(&c, "#countries-all", 5).await?;
+    let total: usize = all
+        .split_whitespace()
+        .find_map(|w| w.parse().ok())
+        .context("no count on the button")?;
+    assert!(total > 10, "{all}");
+    c.find(Locator::Css("#countries-all"))
+        .await?
+        .click()
+        .await?;
+    wait_js(
+        &c,
+        &format!("return document.querySelectorAll('#country-runs tbody tr').length === {total};"),
+        5,
+    )
+    .await?;
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelector('#countries-all').getAttribute('aria-expanded');"
+        )
+        .await?,
+        json!("true")
+    );
+
+    c.goto(&format!("http://{addr}/trends")).await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('.rank-list li').length >= 40;",
+        15,
+    )
+    .await?;
+    let names = strings(
+        &c,
+        "return Array.from(document.querySelectorAll('.rank-list .rl-main')).map(e => e.textContent);",
+    )
+    .await?;
+    let repeated: Vec<&String> = names
+        .iter()
+        .filter(|n| {
+            n.contains(" · ")
+                || n.split_once(": ")
+                    .is_some_and(|(head, rest)| rest.starts_with(head))
+        })
+        .collect();
+    assert!(repeated.is_empty(), "season said twice: {repeated:?}");
+    assert!(
+        names.iter().any(|n| n.contains(": Season ")),
+        "the most-popular lists name seasons: {names:?}"
+    );
+    assert!(page_errors(&c).await?.is_empty());
+    Ok(())
+}
