@@ -145,6 +145,7 @@ fn merge(mut group: Vec<CatalogRecord>) -> Draft {
         take!(tmdb_popularity);
         take!(tmdb_score);
         take!(original_title);
+        take!(poster_path);
         take_vec!(description);
         take_vec!(genres);
         take_vec!(directors);

@@ -4,8 +4,8 @@
 //! recommendations needs: the catalog's fields, the description terms already stemmed, the
 //! people credited more than once, the Top 10 summary per title, trailers, report and
 //! metrics. `details.bin` holds what only the title, trends and refine views read: the
-//! description text, source ids, people with a single credit, the weekly Top 10 rows and
-//! the per-country runs. The app shows recommendations from the core and fetches the
+//! description text, source ids, people with a single credit, TMDB poster paths, the
+//! weekly Top 10 rows and the per-country runs. The app shows recommendations from the core and fetches the
 //! details afterwards; the description text alone is as large as the rest of the core.
 //!
 //! Layout of each file, chosen so a reader can refuse a foreign or newer file before
@@ -40,11 +40,12 @@ pub const MAGIC: &[u8; 8] = b"NFXRECS\x00";
 pub const DETAILS_MAGIC: &[u8; 8] = b"NFXDETL\x00";
 
 /// Version of the layout of [`Body`] on the wire. Bump on every incompatible change.
+/// 5: TMDB poster paths in the details file (the core body is unchanged).
 /// 4: engagement reports (per-title views in the core, half-year rows in the details),
 ///    freshness in the report.
 /// 3: split into core and details files, description terms stemmed at build time.
 /// 2: columnar wire layout (version 1 was postcard of [`Body`] itself).
-pub const FORMAT_VERSION: u16 = 4;
+pub const FORMAT_VERSION: u16 = 5;
 
 /// Metadata written before the body: enough to describe a bundle without decoding it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -76,10 +76,41 @@ pub struct Title {
     /// Most views in one half-year of Netflix's engagement reports, to two significant
     /// digits (a popularity signal for titles without IMDb votes; see `model::prior`).
     pub engagement_views: Option<u64>,
+    /// TMDB poster image path (`/abc123.jpg`), for films matched to a TMDB record. Carried
+    /// in the details file; shown only through [`Title::poster_url`], which checks it.
+    pub poster_path: Option<String>,
     /// Every source record merged into this title.
     pub sources: Vec<SourceRef>,
     /// True when the title is known only from Top 10 lists (no catalog record matched).
     pub trend_only: bool,
+}
+
+/// Where TMDB serves poster images 185 px wide; a poster's URL is this plus its path.
+pub const POSTER_BASE: &str = "https://image.tmdb.org/t/p/w185";
+
+/// Whether `path` is a TMDB image path safe to append to [`POSTER_BASE`]: a `/`, then up
+/// to 64 of `[A-Za-z0-9._-]`, not starting with a dot (so never `/..`). Anything else
+/// (a full URL, a query, another host, a traversal) could point the browser elsewhere.
+pub fn is_poster_path(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest.len() <= 64
+        && !rest.starts_with('.')
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+impl Title {
+    /// The poster's image URL, when the title has a valid poster path.
+    pub fn poster_url(&self) -> Option<String> {
+        self.poster_path
+            .as_deref()
+            .filter(|p| is_poster_path(p))
+            .map(|p| format!("{POSTER_BASE}{p}"))
+    }
 }
 
 /// All titles plus the interned string tables they point into.
@@ -148,5 +179,44 @@ impl Catalog {
             .get(i as usize)
             .map(String::as_str)
             .unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_tmdb_paths_become_urls() {
+        for ok in ["/abc123.jpg", "/A-b_c.9.png", "/x"] {
+            assert!(is_poster_path(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "/",
+            "abc.jpg",
+            "/..",
+            "/.hidden",
+            "/a/b.jpg",
+            "//evil.example/x.jpg",
+            "/a.jpg?x=1",
+            "/a b.jpg",
+            "/a%2e.jpg",
+            "/é.jpg",
+            "https://evil.example/a.jpg",
+        ] {
+            assert!(!is_poster_path(bad), "{bad:?}");
+        }
+        assert!(!is_poster_path(&format!("/{}", "a".repeat(65))));
+        let mut t = Title {
+            poster_path: Some("/abc.jpg".into()),
+            ..Title::default()
+        };
+        assert_eq!(
+            t.poster_url().as_deref(),
+            Some("https://image.tmdb.org/t/p/w185/abc.jpg")
+        );
+        t.poster_path = Some("/../x.jpg".into());
+        assert_eq!(t.poster_url(), None);
     }
 }

@@ -220,6 +220,26 @@ pub fn TitleCard(
         }
     });
     let title_text = t.title.clone();
+    // TMDB posters are in the details file: the image appears once they are attached,
+    // lazily, over the tile; a failed load (offline, blocked) removes it, so no
+    // broken-image icon ever shows.
+    let d_poster = data.clone();
+    let poster_failed = RwSignal::new(false);
+    let poster = move || {
+        d_poster.details.track();
+        let src = d_poster
+            .catalog()
+            .titles
+            .get(i)
+            .and_then(|t| t.poster_url())?;
+        (!poster_failed.get()).then(|| {
+            view! {
+                <img class="poster-img" src=src alt="" width="44" height="64" loading="lazy"
+                    decoding="async" referrerpolicy="no-referrer"
+                    on:error=move |_| poster_failed.set(true) />
+            }
+        })
+    };
     let initial: String = t
         .title
         .chars()
@@ -237,8 +257,9 @@ pub fn TitleCard(
     view! {
         <li class="card" class:seen=is_seen data-id=id.clone() data-genres=genres_attr data-kind=kind_attr>
             <div class="card-top">
-                // No source in the bundle has posters: a drawn tile, never a network image.
-                <div class="poster" aria-hidden="true" style=format!("--hue:{hue}")>{initial}</div>
+                // The drawn tile stays underneath: it shows until the poster loads and for
+                // good when there is none or it fails.
+                <div class="poster" aria-hidden="true" style=format!("--hue:{hue}")>{initial}{poster}</div>
                 <div class="card-head">
                     <h3><A href=href>{title_text}</A></h3>
                     <p class="meta">{meta}</p>

@@ -201,6 +201,7 @@ pub fn DataPage() -> impl IntoView {
             <h2 id="credits-h">"Credits"</h2>
             <p id="credits">
                 "Charts and engagement figures: Netflix Top 10 and Netflix engagement reports. Catalogs: Kaggle datasets of Netflix titles (JustWatch exports). "
+                "Film metadata and posters: TMDB (The Movie Database); poster images load from TMDB's servers. "
                 "This product uses the TMDB API but is not endorsed or certified by TMDB. "
                 "Not affiliated with Netflix."
             </p>

@@ -95,6 +95,7 @@ pub(super) fn intern<'a>(drafts: impl Iterator<Item = &'a Draft> + Clone) -> Cat
                 tmdb_score: r.tmdb_score,
                 // Set from the engagement rows once titles have their final indices.
                 engagement_views: None,
+                poster_path: r.poster_path.clone(),
                 sources: source_refs(d),
                 trend_only: d.trend_only,
             }

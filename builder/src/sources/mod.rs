@@ -451,4 +451,6 @@ pub struct CatalogRecord {
     /// The title in its original language, when the source gives one other than `title`
     /// (evidence for merging one work listed under two names).
     pub original_title: Option<String>,
+    /// TMDB poster path (`/abc123.jpg`), checked by [`engine::catalog::is_poster_path`].
+    pub poster_path: Option<String>,
 }

@@ -66,8 +66,55 @@ fn iso2_list<'a>(codes: impl Iterator<Item = &'a str>) -> Vec<String> {
     out
 }
 
-/// Reads the TMDB films. A duplicate TMDB id keeps the first row.
+/// Reads the TMDB films. A duplicate TMDB id keeps the first row. A poster path that is
+/// not a plain TMDB image path is dropped (the row is kept) and the drops are logged.
 pub fn read_movies(path: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord>, FatalError> {
+    let (out, posters) = read_movies_counted(path, log)?;
+    if posters.dropped > 0 {
+        tracing::warn!(
+            file = %path.display(),
+            dropped = posters.dropped,
+            first_line = posters.first_dropped_line,
+            "poster paths dropped: not a TMDB image path like /abc123.jpg"
+        );
+    }
+    Ok(out)
+}
+
+/// What happened to the films' poster paths.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PosterCounts {
+    /// Rows whose path was kept.
+    pub kept: u64,
+    /// Rows whose path was dropped as unsafe to put into a URL.
+    pub dropped: u64,
+    /// Line of the first dropped path, 0 when none.
+    pub first_dropped_line: u64,
+}
+
+/// A row's poster path: `None` when absent (an older file without the column, or empty),
+/// `Err` with the reason when present but not a plain TMDB image path.
+fn poster_of(row: &super::Row<'_>) -> Result<Option<String>, RowError> {
+    let Ok(Some(p)) = row.opt_str("poster_path") else {
+        return Ok(None);
+    };
+    if engine::catalog::is_poster_path(p) {
+        Ok(Some(p.to_owned()))
+    } else {
+        let shown: String = p.chars().take(40).collect();
+        Err(RowError::col(
+            "poster_path",
+            format!("not a TMDB image path: {shown:?}"),
+        ))
+    }
+}
+
+/// [`read_movies`] with the poster counts.
+pub fn read_movies_counted(
+    path: &Path,
+    log: &mut SourceLog,
+) -> Result<(Vec<CatalogRecord>, PosterCounts), FatalError> {
+    let mut posters = PosterCounts::default();
     let mut out = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     // The log is the reader's while it reads; the latest date is noted after.
@@ -112,6 +159,20 @@ pub fn read_movies(path: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord
         let popularity: Option<f32> = row.opt_num("popularity")?;
         let genres = python_list(row.str("genres")?);
         let countries = python_list(row.str("origin_country")?);
+        // Checked last, so a row rejected for another reason is not counted here.
+        let poster_path = match poster_of(row) {
+            Ok(p) => {
+                posters.kept += u64::from(p.is_some());
+                p
+            }
+            Err(_) => {
+                posters.dropped += 1;
+                if posters.first_dropped_line == 0 {
+                    posters.first_dropped_line = row.line;
+                }
+                None
+            }
+        };
         seen.insert(id.to_owned(), row.line);
         out.push(CatalogRecord {
             source: MOVIES_SOURCE,
@@ -135,6 +196,7 @@ pub fn read_movies(path: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord
                 .flatten()
                 .filter(|o| *o != title)
                 .map(str::to_owned),
+            poster_path,
             ..CatalogRecord::default()
         });
         Ok(())
@@ -142,7 +204,7 @@ pub fn read_movies(path: &Path, log: &mut SourceLog) -> Result<Vec<CatalogRecord
     if let Some(d) = latest {
         log.saw_date(&d);
     }
-    Ok(out)
+    Ok((out, posters))
 }
 
 /// Genres and origin TMDB gives one engagement-report title.
@@ -238,5 +300,35 @@ mod tests {
             vec!["action", "drama", "scifi", "fantasy"]
         );
         assert_eq!(iso2_list("GB; us;; XYZ".split(';')), vec!["GB", "US"]);
+    }
+
+    #[test]
+    fn poster_paths_are_kept_only_when_plain() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("netflix_movies.csv");
+        let head = "id,title,genres,origin_country,overview,popularity,poster_path,release_date,runtime,vote_average,vote_count";
+        let rows = [
+            "1,Kept,\"['Drama']\",\"['US']\",A film.,1.5,/abc123.jpg,2020-01-02,90,7,10",
+            "2,Traversal,[],[],x,1,/../../x.jpg,2020-01-02,90,7,10",
+            "3,Other host,[],[],x,1,https://evil.example/a.jpg,2020-01-02,90,7,10",
+            "4,Query,[],[],x,1,/a.jpg?q=<script>,2020-01-02,90,7,10",
+            "5,None,[],[],x,1,,2020-01-02,90,7,10",
+        ];
+        std::fs::write(&path, format!("{head}\n{}\n", rows.join("\n"))).unwrap();
+        let mut log = SourceLog::new(MOVIES_SOURCE, MOVIES_FILE);
+        let (films, counts) = read_movies_counted(&path, &mut log).unwrap();
+        // Every row is kept: only the bad paths are dropped.
+        assert_eq!(films.len(), 5);
+        assert_eq!(log.rejected(), 0);
+        assert_eq!(films[0].poster_path.as_deref(), Some("/abc123.jpg"));
+        assert!(films[1..].iter().all(|f| f.poster_path.is_none()));
+        assert_eq!(
+            counts,
+            PosterCounts {
+                kept: 1,
+                dropped: 3,
+                first_dropped_line: 3
+            }
+        );
     }
 }

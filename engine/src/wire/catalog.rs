@@ -1,5 +1,5 @@
 //! The catalog as columns: the core part ([`WireCatalog`]: what recommending reads) and the
-//! details part ([`WireCatalogDetails`]: descriptions, every name, source ids).
+//! details part ([`WireCatalogDetails`]: descriptions, every name, source ids, posters).
 
 use std::collections::HashMap;
 
@@ -65,6 +65,11 @@ pub(super) struct WireCatalogDetails {
     /// title links to.
     pub(super) singles: u32,
     pub(super) people: StrCol,
+    /// Titles with a poster, each as the gap to the previous one (the first as its index):
+    /// only a film matched to TMDB has one, so most titles cost nothing here.
+    pub(super) poster_titles: Vec<u32>,
+    /// Their poster paths, in the same order.
+    pub(super) posters: StrCol,
 }
 
 pub(super) fn opt16(v: Option<u16>) -> u32 {
@@ -380,6 +385,8 @@ impl WireCatalog {
                 },
                 sources,
                 trend_only: flags & 2 != 0,
+                // Posters are details: not needed for the first results.
+                poster_path: None,
             });
         }
         Ok(Catalog {
@@ -396,7 +403,13 @@ impl WireCatalogDetails {
     pub(super) fn encode(c: &Catalog) -> Result<WireCatalogDetails, WireError> {
         let uses = credit_counts(c)?;
         let mut w = WireCatalogDetails::default();
-        for t in &c.titles {
+        let mut prev = 0u32;
+        for (i, t) in c.titles.iter().enumerate() {
+            if let Some(p) = &t.poster_path {
+                w.poster_titles.push(i as u32 - prev);
+                w.posters.push(p);
+                prev = i as u32;
+            }
             w.descriptions.push(&t.description);
             for s in &t.sources {
                 w.source_ids.push(&s.id);
@@ -425,8 +438,8 @@ impl WireCatalogDetails {
         Ok(w)
     }
 
-    /// Fills `c` (decoded from the core file) with the descriptions, source ids and the
-    /// names of single-credit people, which are appended to the people table.
+    /// Fills `c` (decoded from the core file) with the descriptions, source ids, poster
+    /// paths and the names of single-credit people, which are appended to the people table.
     pub(super) fn attach(self, c: &mut Catalog) -> Result<(), WireError> {
         let n = c.titles.len();
         let refs: usize = c.titles.iter().map(|t| t.sources.len()).sum();
@@ -462,6 +475,26 @@ impl WireCatalogDetails {
         let extra: Vec<String> = (0..self.people.lens.len())
             .map(|_| names.next().map(str::to_owned))
             .collect::<Result<_, _>>()?;
+        if self.posters.lens.len() != self.poster_titles.len() {
+            return Err(format!(
+                "details list {} poster titles and {} poster paths",
+                self.poster_titles.len(),
+                self.posters.lens.len()
+            ));
+        }
+        let mut poster_r = self.posters.reader();
+        let mut posters: Vec<(usize, String)> = Vec::with_capacity(self.poster_titles.len());
+        let mut at_title = 0u64;
+        for (k, &gap) in self.poster_titles.iter().enumerate() {
+            at_title += u64::from(gap);
+            // Gaps after the first are at least 1: titles strictly ascending.
+            if (k > 0 && gap == 0) || at_title >= n as u64 {
+                return Err(format!(
+                    "poster {k} links to title {at_title}, not a later title of the {n}"
+                ));
+            }
+            posters.push((at_title as usize, poster_r.next()?.to_owned()));
+        }
         let first_new = c.people.len() as u32;
         let mut next = first_new;
         let mut ids = ids.into_iter();
@@ -478,6 +511,9 @@ impl WireCatalogDetails {
             }
         }
         c.people.extend(extra);
+        for (i, p) in posters {
+            c.titles[i].poster_path = Some(p);
+        }
         Ok(())
     }
 }

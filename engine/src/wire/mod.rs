@@ -189,6 +189,11 @@ mod tests {
         b.catalog.titles[6].age_rating = Some("PG".into());
         b.catalog.titles[7].trend_only = true;
         b.catalog.titles[8].year = Some(u16::MAX);
+        // Posters at the first and last title, an empty and a hostile path: kept as given.
+        b.catalog.titles[0].poster_path = Some("/a.jpg".into());
+        b.catalog.titles[9].poster_path = Some(String::new());
+        b.catalog.titles[10].poster_path = Some("https://evil.example/../x".into());
+        b.catalog.titles[299].poster_path = Some("/z.jpg".into());
         let back = round_trip(&b);
         // NaN != NaN: compare that one by bits.
         assert!(back.catalog.titles[4].tmdb_score.unwrap().is_nan());
@@ -245,7 +250,7 @@ mod tests {
             .catalog
             .titles
             .iter()
-            .all(|t| t.description.is_empty()));
+            .all(|t| t.description.is_empty() && t.poster_path.is_none()));
         assert_eq!(alone.catalog.terms, canonical(&b).catalog.terms);
         let again = postcard::to_allocvec(&WireBody::encode(&alone).unwrap()).unwrap();
         assert_eq!(again, core, "a core-only body writes the same core file");
@@ -253,6 +258,38 @@ mod tests {
             WireDetails::encode(&alone).is_err(),
             "no details without names"
         );
+    }
+
+    #[test]
+    fn poster_links_out_of_order_or_range_are_refused() {
+        let b = Body {
+            catalog: crate::synth::catalog(20, 2),
+            ..Body::default()
+        };
+        let core = || {
+            postcard::from_bytes::<WireBody>(
+                &postcard::to_allocvec(&WireBody::encode(&b).unwrap()).unwrap(),
+            )
+            .unwrap()
+            .decode()
+            .unwrap()
+        };
+        for (gaps, paths, want) in [
+            (vec![3u32, 0], 2, "poster 1"),
+            (vec![20], 1, "poster 0"),
+            (vec![19, u32::MAX], 2, "poster 1"),
+            (vec![1, 2], 1, "poster titles"),
+        ] {
+            let mut d = WireDetails::encode(&b).unwrap();
+            d.catalog.poster_titles = gaps;
+            d.catalog.posters = StrCol::default();
+            for _ in 0..paths {
+                d.catalog.posters.push("/p.jpg");
+            }
+            let mut body = core();
+            let err = d.attach(&mut body).unwrap_err();
+            assert!(err.contains(want), "{err}");
+        }
     }
 
     #[test]
@@ -426,6 +463,8 @@ mod size_report {
                 catalog.descriptions,
                 catalog.source_ids,
                 catalog.people,
+                catalog.poster_titles,
+                catalog.posters,
                 trends.g_week_delta,
                 trends.g_category,
                 trends.g_rank,

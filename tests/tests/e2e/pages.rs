@@ -458,6 +458,124 @@ async fn trend_charts_join_weeks_and_dot_short_runs() -> anyhow::Result<()> {
     Ok(())
 }
 
+#[tokio::test]
+#[ignore = "needs dist/ and chromedriver: run `make test`"]
+async fn cards_show_tmdb_posters_and_keep_the_tile_when_they_fail() -> anyhow::Result<()> {
+    let addr = serve(&workspace_root().join("dist")).await?;
+    let driver = Driver::start().await?;
+    let c = driver.browser(1280, 1000).await?;
+    open(&c, &format!("http://{addr}/")).await?;
+    // Cards in view load their poster at once and, offline, drop it at once: record every
+    // poster img as it is added.
+    js(
+        &c,
+        "window.__posters = [];
+         new MutationObserver(ms => { for (const m of ms) for (const n of m.addedNodes) {
+           if (n.nodeType !== 1) continue;
+           for (const i of (n.matches('img') ? [n] : n.querySelectorAll('img'))) {
+             const card = i.closest('#results li.card');
+             if (card) window.__posters.push([card.dataset.id, card.dataset.kind].concat(
+               ['src', 'loading', 'decoding', 'referrerpolicy', 'alt', 'width', 'height'].map(a => i.getAttribute(a))));
+           }
+         } }).observe(document.body, {childList: true, subtree: true});
+         return true;",
+    )
+    .await?;
+    // A TMDB film: film results, most matched to TMDB.
+    pick_by_keyboard(&c, "red notice", "Red Notice").await?;
+    wait_results(&c, 30).await?;
+    // Posters come with the details file, after the first results.
+    let seen = wait_js(
+        &c,
+        "return window.__posters.length && window.__posters;",
+        30,
+    )
+    .await?;
+    let seen: Vec<Vec<Option<String>>> = serde_json::from_value(seen)?;
+    println!("poster imgs added: {}", seen.len());
+    assert!(
+        seen.iter().all(|p| p[1].as_deref() == Some("Movie")),
+        "only films have posters: {seen:?}"
+    );
+    let id = seen[0][0].clone().context("card id")?;
+    let a: Vec<String> = seen[0][2..]
+        .iter()
+        .map(|v| v.clone().unwrap_or_default())
+        .collect();
+    assert!(
+        a[0].starts_with("https://image.tmdb.org/t/p/w185/") && a[0].ends_with(".jpg"),
+        "{a:?}"
+    );
+    assert_eq!(
+        &a[1..],
+        ["lazy", "async", "no-referrer", "", "44", "64"],
+        "{a:?}"
+    );
+    // No internet here: once the card is in view the image fails and is removed, leaving
+    // the drawn tile, the same size, and no broken-image icon.
+    js(
+        &c,
+        &format!("document.querySelector('#results li.card[data-id=\"{id}\"]').scrollIntoView({{block: 'center'}}); return true;"),
+    )
+    .await?;
+    wait_js(
+        &c,
+        &format!(
+            "return !document.querySelector('#results li.card[data-id=\"{id}\"] .poster img');"
+        ),
+        30,
+    )
+    .await
+    .context("the failed poster is still in the card")?;
+    let tile = js(
+        &c,
+        &format!(
+            "const p = document.querySelector('#results li.card[data-id=\"{id}\"] .poster');
+             const r = p.getBoundingClientRect();
+             return [r.width, r.height, p.textContent.trim().length, getComputedStyle(p).display];"
+        ),
+    )
+    .await?;
+    assert_eq!(tile[0].as_f64(), Some(44.0), "{tile}");
+    assert_eq!(tile[1].as_f64(), Some(64.0), "{tile}");
+    assert_eq!(tile[2], json!(1), "the tile's initial shows: {tile}");
+    assert_ne!(tile[3], json!("none"), "{tile}");
+    let broken = js(
+        &c,
+        "return Array.from(document.querySelectorAll('#results img')).filter(i => i.complete && i.naturalWidth === 0 && i.getClientRects().length > 0).length;",
+    )
+    .await?;
+    assert_eq!(broken, json!(0), "no broken image is visible");
+    // A series has no TMDB film record: series results never get an img.
+    c.find(Locator::XPath(
+        "//button[normalize-space()='Clear profile']",
+    ))
+    .await?
+    .click()
+    .await?;
+    wait_text(&c, "#profile-empty", 5).await?;
+    pick_by_keyboard(&c, "stranger things", "Stranger Things").await?;
+    let series = wait_js(
+        &c,
+        "const s = Array.from(document.querySelectorAll('#results li.card'));
+         return s.length && s.every(e => e.dataset.kind === 'Series') && s.map(e => e.dataset.id);",
+        30,
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let series: Vec<String> = serde_json::from_value(series)?;
+    let with_img = js(
+        &c,
+        "return [document.querySelectorAll('#results li.card img').length,
+                 window.__posters.filter(p => p[1] !== 'Movie').length];",
+    )
+    .await?;
+    assert_eq!(with_img, json!([0, 0]), "series cards {series:?}");
+    assert!(page_errors(&c).await?.is_empty());
+    c.close().await?;
+    Ok(())
+}
+
 /// A Title page lists its ten longest country runs with a "show all" button, and the
 /// Trends lists name a season once ("Title: Season 1", not "Title · Title: Season 1").
 #[tokio::test]
