@@ -9,21 +9,7 @@ fn site_with_bundle(
     bundle: Option<&[u8]>,
     details: Option<&[u8]>,
 ) -> anyhow::Result<tempfile::TempDir> {
-    fn copy(from: &Path, to: &Path) -> anyhow::Result<()> {
-        std::fs::create_dir_all(to)?;
-        for e in std::fs::read_dir(from)? {
-            let e = e?;
-            let target = to.join(e.file_name());
-            if e.file_type()?.is_dir() {
-                copy(&e.path(), &target)?;
-            } else {
-                std::fs::copy(e.path(), target)?;
-            }
-        }
-        Ok(())
-    }
-    let dir = tempfile::tempdir()?;
-    copy(&workspace_root().join("dist"), dir.path())?;
+    let dir = copy_site(&workspace_root().join("dist"))?;
     let public = dir.path().join("public");
     for (name, bytes) in [("bundle.bin", bundle), ("details.bin", details)] {
         for suffix in ["", ".br", ".gz"] {
