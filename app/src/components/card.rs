@@ -48,12 +48,19 @@ pub fn because_chips(data: &AppData, rec: &Recommendation, liked: &[usize]) -> V
             .map(str::to_owned)
     };
     let mut said_genres: Vec<u32> = Vec::new();
+    let series_share = e.share(engine::model::Block::Franchise);
+    let base = engine::franchise::base_name(&t.title).0;
     let mut out = Vec::new();
     for &l in liked.iter().filter(|&&l| l != rec.index) {
         let Some(lt) = cat.titles.get(l) else {
             continue;
         };
         let mut parts = Vec::new();
+        // The franchise block says the result continues a liked title's series of stories
+        // (a base name and a person in common); name it first, as the engine's chips do.
+        if series_share > 0.0 && engine::franchise::base_name(&lt.title).0 == base {
+            parts.push("same series".to_owned());
+        }
         let dirs: Vec<String> = e
             .shared_directors
             .iter()

@@ -643,3 +643,44 @@ async fn title_countries_fold_and_trend_lists_name_seasons_once() -> anyhow::Res
     assert!(page_errors(&c).await?.is_empty());
     Ok(())
 }
+
+/// A sequel found through the franchise block says so on its card, naming the liked title
+/// it continues ("Because you liked Enola Holmes: same series; …").
+#[tokio::test]
+#[ignore = "needs dist/ and chromedriver: run `make test`"]
+async fn a_sequel_card_says_same_series() -> anyhow::Result<()> {
+    let bundle = served_bundle()?;
+    let cat = &bundle.body.catalog;
+    let find = |name: &str| {
+        cat.titles
+            .iter()
+            .find(|t| t.title == name && t.kind == engine::Kind::Movie)
+            .map(|t| t.id.clone())
+            .with_context(|| format!("{name} is not in the bundle"))
+    };
+    let original = find("Enola Holmes")?;
+    let sequel = find("Enola Holmes 2")?;
+    let addr = serve(&workspace_root().join("dist")).await?;
+    let driver = Driver::start().await?;
+    let c = driver.browser(1280, 1000).await?;
+    open(&c, &format!("http://{addr}/?like={original}")).await?;
+    wait_results(&c, 10).await?;
+    let chips = js(
+        &c,
+        &format!(
+            "const e = document.querySelector('#results li.card[data-id=\"{sequel}\"]'); \
+             return e ? Array.from(e.querySelectorAll('.chip')).map(c => c.textContent) : null;"
+        ),
+    )
+    .await?;
+    let chips: Vec<String> = serde_json::from_value(chips).context("the sequel is listed")?;
+    assert!(
+        chips
+            .iter()
+            .any(|c| c.starts_with("Because you liked Enola Holmes: same series")),
+        "{chips:?}"
+    );
+    assert!(page_errors(&c).await?.is_empty());
+    c.close().await?;
+    Ok(())
+}
