@@ -279,6 +279,26 @@ impl TitleIndex {
 /// trend-only ones dropped.
 const CLOSEST_SLACK: usize = 45;
 
+/// One line per result: rank, title, score and `reason` (the CLI's text output).
+fn write_recs(
+    out: &mut String,
+    catalog: &Catalog,
+    recs: &[Recommendation],
+    reason: impl Fn(&Recommendation) -> String,
+) -> std::fmt::Result {
+    for (n, r) in recs.iter().enumerate() {
+        writeln!(
+            out,
+            "{:>3}. {:<48} {:.3}  {}",
+            n + 1,
+            describe(catalog, r.index),
+            r.score,
+            reason(r)
+        )?;
+    }
+    Ok(())
+}
+
 fn describe(catalog: &Catalog, i: usize) -> String {
     let t = &catalog.titles[i];
     match t.year {
@@ -424,16 +444,9 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<String> {
     if recs.is_empty() {
         writeln!(out, "  (nothing matches these filters)")?;
     }
-    for (n, r) in recs.iter().enumerate() {
-        writeln!(
-            out,
-            "{:>3}. {:<48} {:.3}  {}",
-            n + 1,
-            describe(catalog, r.index),
-            r.score,
-            r.explanation.chips(catalog).join(" · ")
-        )?;
-    }
+    write_recs(&mut out, catalog, &recs, |r| {
+        r.explanation.chips(catalog).join(" · ")
+    })?;
     Ok(out)
 }
 
@@ -518,16 +531,9 @@ fn run_history(
     if recs.is_empty() {
         writeln!(out, "  (nothing matches these filters)")?;
     }
-    for (n, r) in recs.iter().enumerate() {
-        writeln!(
-            out,
-            "{:>3}. {:<48} {:.3}  {}",
-            n + 1,
-            describe(catalog, r.index),
-            r.score,
-            r.explanation.because_watched(catalog)
-        )?;
-    }
+    write_recs(&mut out, catalog, &recs, |r| {
+        r.explanation.because_watched(catalog)
+    })?;
     Ok(out)
 }
 

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use charming::datatype::CompositeValue;
 use leptos::prelude::*;
 
+use crate::components::section::Section;
+
 use crate::components::charts::{build, Chart};
 use crate::ui::{compact, thousands, use_data};
 use engine::report::MetricsRecord;
@@ -173,30 +175,12 @@ pub fn DataPage() -> impl IntoView {
         <h1 class="page-title">"Model and data"</h1>
         <p class="lede" id="data-summary">{summary}</p>
         <details class="technical"><summary>"Build details"</summary><p class="muted small" id="build-line">{technical}</p></details>
-        <section aria-labelledby="quality-h">
-            <h2 id="quality-h">"Do people watch what we suggest?"</h2>
-            {headline}
-        </section>
-        <section aria-labelledby="fresh-h">
-            <h2 id="fresh-h">"Sources: freshness and row counts"</h2>
-            {sources}
-        </section>
-        <section aria-labelledby="recent-h">
-            <h2 id="recent-h">"Recent hits covered"</h2>
-            {freshness}
-        </section>
-        <section aria-labelledby="join-h">
-            <h2 id="join-h">"Match rates"</h2>
-            {joins}
-        </section>
-        <section aria-labelledby="low-h">
-            <h2 id="low-h">"Lowest-confidence matches"</h2>
-            {low}
-        </section>
-        <section aria-labelledby="metrics-h">
-            <h2 id="metrics-h">"Sanity check: lists that share a genre"</h2>
-            {metrics}
-        </section>
+        <Section id="quality-h" title="Do people watch what we suggest?">{headline}</Section>
+        <Section id="fresh-h" title="Sources: freshness and row counts">{sources}</Section>
+        <Section id="recent-h" title="Recent hits covered">{freshness}</Section>
+        <Section id="join-h" title="Match rates">{joins}</Section>
+        <Section id="low-h" title="Lowest-confidence matches">{low}</Section>
+        <Section id="metrics-h" title="Sanity check: lists that share a genre">{metrics}</Section>
         <section aria-labelledby="credits-h">
             <h2 id="credits-h">"Credits"</h2>
             <p id="credits">
